@@ -1,0 +1,92 @@
+// smtpkit::Client: one SMTP session, blocking. Every call waits at most the
+// connect timeout for each read and write; a silent server fails the call
+// with smtpkit::error::timeout.
+//
+// Each operation has two forms: one that throws smtpkit::system_error, and
+// one that takes std::error_code& and does not throw. A 4xx/5xx reply is an
+// answer, not an exception, wherever the session can go on: send() reports
+// each recipient's reply in its SendResult; verify()/expand()/command()
+// return the reply. Where the session cannot go on (greeting, EHLO, MAIL FROM
+// refused; protocol violations; lost connection) the call fails, and
+// last_reply() holds what the server said.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+#include "smtpkit/envelope.hpp"
+#include "smtpkit/error.hpp"
+#include "smtpkit/message_source.hpp"
+#include "smtpkit/options.hpp"
+#include "smtpkit/protocol/capabilities.hpp"
+#include "smtpkit/reply.hpp"
+
+namespace smtpkit {
+
+using Capabilities = protocol::Capabilities;
+
+enum class TraceDirection { client, server, info };
+// One line of the dialogue (without CRLF). Message content is not traced,
+// only its size.
+using TraceHandler = std::function<void(TraceDirection, std::string_view line)>;
+
+class Client {
+public:
+    Client();
+    ~Client();
+    Client(const Client&) = delete;
+    Client& operator=(const Client&) = delete;
+    Client(Client&&) noexcept;
+    Client& operator=(Client&&) noexcept;
+
+    // Connects, reads the greeting and says EHLO (HELO without extended).
+    // Port 0: 25 (465 with secure_implicit); port 587 turns extended on.
+    void connect(std::string_view host, std::uint16_t port = 0, const ConnectOptions& options = {});
+    void connect(std::string_view host, std::uint16_t port, const ConnectOptions& options,
+                 std::error_code& ec);
+
+    // One message to every recipient in the envelope. The message is sent as
+    // given (CRLF-normalised and dot-stuffed on the wire); headers are not
+    // read for recipients.
+    SendResult send(const Envelope& envelope, MessageSource message);
+    SendResult send(const Envelope& envelope, MessageSource message, std::error_code& ec);
+
+    Reply reset();
+    Reply reset(std::error_code& ec);
+    Reply noop();
+    Reply noop(std::error_code& ec);
+    Reply verify(std::string_view address);
+    Reply verify(std::string_view address, std::error_code& ec);
+    Reply expand(std::string_view list);
+    Reply expand(std::string_view list, std::error_code& ec);
+    // Any single command line (checked: no CR, LF or controls). Commands that
+    // change the session's state (DATA, BDAT, STARTTLS, AUTH, EHLO, HELO,
+    // QUIT) have their own methods and are refused here.
+    Reply command(std::string_view line);
+    Reply command(std::string_view line, std::error_code& ec);
+
+    // QUIT, then close. Safe to call when not connected.
+    void quit();
+    void quit(std::error_code& ec);
+    // Closes the connection at once, without QUIT.
+    void disconnect() noexcept;
+
+    bool connected() const noexcept;
+    const Reply& last_reply() const noexcept;
+    std::error_code last_error() const noexcept;
+    // The extensions from the last EHLO (empty after HELO).
+    const Capabilities& capabilities() const noexcept;
+    const Capabilities& extensions() const noexcept { return capabilities(); }
+
+    void set_trace(TraceHandler handler);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace smtpkit

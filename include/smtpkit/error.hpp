@@ -1,0 +1,80 @@
+// smtpkit's own error codes. Asio and OpenSSL errors pass through in their
+// own categories; these name what smtpkit itself detected. Each value says
+// whose fault it was: the server's (protocol violations, refusals), the
+// caller's (misuse, bad input) or the environment's (timeouts, cancellation).
+#pragma once
+
+#include <string>
+#include <system_error>
+
+namespace smtpkit {
+
+enum class error {
+    // --- the server broke the protocol (remote violation) ---
+    reply_not_digits = 1,       // a reply line does not start with three digits
+    reply_too_short,            // a reply line is shorter than "NNN"
+    reply_bad_separator,        // the fourth octet is neither ' ', '-' nor end of line
+    reply_code_mismatch,        // a continuation line carries another code
+    reply_code_out_of_range,    // a code outside 200..599 (RFC 5321 4.2)
+    reply_line_too_long,        // no CRLF within the line length limit
+    reply_too_many_lines,       // more lines in one reply than the limit
+    reply_contains_nul,         // a NUL octet in a reply
+    unexpected_reply,           // a reply nothing was waiting for, or an impossible code
+    connection_closed,          // the server closed the connection mid-dialogue
+
+    // --- the server refused (its reply is in last_reply()) ---
+    greeting_refused,       // 421/554 or any non-220 greeting
+    hello_refused,          // EHLO and HELO both refused
+    sender_refused,         // MAIL FROM refused: the transaction cannot go on
+    command_refused,        // a raw command / RSET / NOOP / VRFY / EXPN got 4xx/5xx
+    no_valid_recipients,    // every RCPT was refused; no DATA was sent
+    message_refused,        // DATA or the end of data was refused
+
+    // --- the caller's input or use was wrong (local misuse) ---
+    invalid_character,      // CR, LF, NUL, another control or DEL in an argument
+    invalid_address,        // not an RFC 5321 mailbox
+    invalid_domain,         // not a valid EHLO/HELO name
+    command_too_long,       // a command line over the 512-octet limit
+    invalid_command,        // empty or otherwise unusable command text
+    utf8_not_allowed,       // a UTF-8 address where SMTPUTF8 is not in use
+    not_connected,          // the operation needs a connected session
+    already_connected,      // connect() on a connected client
+    operation_in_progress,  // a second operation while one is running
+    session_failed,         // the session hit an earlier error and must be closed
+    no_recipients,          // send() with an empty recipient list
+    not_owner,              // called from a thread that does not own the client
+
+    // --- time and cancellation ---
+    timeout,    // the server did not answer within the timeout
+    cancelled,  // cancel() was called
+};
+
+const std::error_category& error_category() noexcept;
+std::error_code make_error_code(error e) noexcept;
+
+// Groups of errors a caller may want to test for, independent of category:
+//   ec == smtpkit::condition::timeout
+enum class condition {
+    timeout = 1,         // any timeout, ours or the system's
+    transient,           // worth retrying later (4xx-class refusals, timeouts, resets)
+    permanent,           // will not succeed as it is (5xx-class refusals, bad input)
+    protocol_violation,  // the server broke the protocol
+    misuse,              // the caller used the API wrongly or gave bad input
+};
+
+const std::error_category& condition_category() noexcept;
+std::error_condition make_error_condition(condition c) noexcept;
+
+// Thrown by the throwing overloads; carries the error code and, where the
+// server refused, the reply text in what().
+class system_error : public std::system_error {
+public:
+    using std::system_error::system_error;
+};
+
+}  // namespace smtpkit
+
+template <>
+struct std::is_error_code_enum<smtpkit::error> : std::true_type {};
+template <>
+struct std::is_error_condition_enum<smtpkit::condition> : std::true_type {};

@@ -1,0 +1,51 @@
+// Connect options: the seed's option flags (SMTP_OPTION_*) and the rest of
+// what a connection needs.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace smtpkit {
+
+enum class Option : std::uint32_t {
+    none = 0,
+    extended = 1u << 0,         // ESMTP: EHLO (falls back to HELO on 500/502)
+    tunnel = 1u << 1,           // through a proxy or port forward
+    trusted_site = 1u << 2,     // DANGEROUS: skip certificate verification
+    secure = 1u << 3,           // STARTTLS, required
+    secure_implicit = 1u << 4,  // TLS from the first byte (port 465)
+    secure_fallback = 1u << 5,  // DANGEROUS: allow TLS 1.0/1.1 and legacy ciphers
+    prefer_ipv6 = 1u << 6,      // try IPv6 addresses first
+    free_thread = 1u << 7,      // any thread may call; the caller serialises
+};
+
+constexpr Option operator|(Option a, Option b) noexcept {
+    return static_cast<Option>(static_cast<std::uint32_t>(a) | static_cast<std::uint32_t>(b));
+}
+constexpr Option operator&(Option a, Option b) noexcept {
+    return static_cast<Option>(static_cast<std::uint32_t>(a) & static_cast<std::uint32_t>(b));
+}
+constexpr Option operator~(Option a) noexcept {
+    return static_cast<Option>(~static_cast<std::uint32_t>(a));
+}
+constexpr Option& operator|=(Option& a, Option b) noexcept { return a = a | b; }
+constexpr Option& operator&=(Option& a, Option b) noexcept { return a = a & b; }
+constexpr bool has(Option set, Option flag) noexcept { return (set & flag) != Option::none; }
+
+inline constexpr std::uint16_t default_smtp_port = 25;
+inline constexpr std::uint16_t default_smtps_port = 465;
+inline constexpr std::uint16_t submission_port = 587;
+
+struct ConnectOptions {
+    Option options = Option::none;
+    std::chrono::seconds timeout{60};  // bounds every wait: connect, each read, each write
+    std::string helo_name;             // empty: the machine's host name
+};
+
+// The seed's port rules: 0 means 25, or 465 with secure_implicit.
+std::uint16_t effective_port(std::uint16_t port, Option options) noexcept;
+// The seed's option rules: port 587 turns extended on; STARTTLS needs EHLO.
+Option effective_options(std::uint16_t port, Option options) noexcept;
+
+}  // namespace smtpkit

@@ -1,0 +1,10 @@
+// The umbrella header: the whole public API of smtpkit.
+#pragma once
+
+#include "smtpkit/client.hpp"
+#include "smtpkit/envelope.hpp"
+#include "smtpkit/error.hpp"
+#include "smtpkit/message_source.hpp"
+#include "smtpkit/options.hpp"
+#include "smtpkit/protocol/capabilities.hpp"
+#include "smtpkit/reply.hpp"

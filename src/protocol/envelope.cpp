@@ -1,0 +1,24 @@
+#include "smtpkit/envelope.hpp"
+
+#include <algorithm>
+
+namespace smtpkit {
+
+std::size_t SendResult::accepted_count() const {
+    return static_cast<std::size_t>(std::count_if(
+        recipients.begin(), recipients.end(), [](const RecipientResult& r) { return r.accepted(); }));
+}
+
+const char* to_string(Verdict v) noexcept {
+    switch (v) {
+        case Verdict::delivered:
+            return "delivered";
+        case Verdict::not_delivered:
+            return "not_delivered";
+        case Verdict::unknown:
+            return "unknown";
+    }
+    return "unknown";
+}
+
+}  // namespace smtpkit

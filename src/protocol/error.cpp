@@ -1,0 +1,153 @@
+#include "smtpkit/error.hpp"
+
+namespace smtpkit {
+namespace {
+
+class ErrorCategory final : public std::error_category {
+public:
+    const char* name() const noexcept override { return "smtpkit"; }
+
+    std::string message(int ev) const override {
+        switch (static_cast<error>(ev)) {
+            case error::reply_not_digits:
+                return "the server sent a reply line that does not start with a three-digit code";
+            case error::reply_too_short:
+                return "the server sent a reply line shorter than a three-digit code";
+            case error::reply_bad_separator:
+                return "the server sent a reply line whose code is not followed by a space or '-'";
+            case error::reply_code_mismatch:
+                return "the server changed the reply code in the middle of a multi-line reply";
+            case error::reply_code_out_of_range:
+                return "the server sent a reply code outside 200-599";
+            case error::reply_line_too_long:
+                return "the server sent a reply line longer than the limit";
+            case error::reply_too_many_lines:
+                return "the server sent a reply with more lines than the limit";
+            case error::reply_contains_nul:
+                return "the server sent a NUL octet in a reply";
+            case error::unexpected_reply:
+                return "the server sent a reply that no command was waiting for";
+            case error::connection_closed:
+                return "the server closed the connection in the middle of the dialogue";
+            case error::greeting_refused:
+                return "the server refused the connection in its greeting";
+            case error::hello_refused:
+                return "the server refused EHLO/HELO";
+            case error::sender_refused:
+                return "the server refused the sender (MAIL FROM)";
+            case error::command_refused:
+                return "the server refused the command";
+            case error::no_valid_recipients:
+                return "the server accepted none of the recipients";
+            case error::message_refused:
+                return "the server refused the message";
+            case error::invalid_character:
+                return "an argument contains CR, LF, NUL or another control character";
+            case error::invalid_address:
+                return "not a valid e-mail address (RFC 5321)";
+            case error::invalid_domain:
+                return "not a valid host name for EHLO/HELO";
+            case error::command_too_long:
+                return "the command line is longer than SMTP allows";
+            case error::invalid_command:
+                return "the command is empty or must be sent through its own method";
+            case error::utf8_not_allowed:
+                return "a UTF-8 address needs SMTPUTF8, which this session does not use";
+            case error::not_connected:
+                return "not connected to a server";
+            case error::already_connected:
+                return "already connected to a server";
+            case error::operation_in_progress:
+                return "another operation is in progress on this session";
+            case error::session_failed:
+                return "the session failed earlier and must be closed";
+            case error::no_recipients:
+                return "the message has no recipients";
+            case error::not_owner:
+                return "this thread does not own the client (see attach_thread)";
+            case error::timeout:
+                return "the server did not answer in time";
+            case error::cancelled:
+                return "the operation was cancelled";
+        }
+        return "unknown smtpkit error";
+    }
+
+    std::error_condition default_error_condition(int ev) const noexcept override;
+};
+
+class ConditionCategory final : public std::error_category {
+public:
+    const char* name() const noexcept override { return "smtpkit.condition"; }
+    std::string message(int ev) const override {
+        switch (static_cast<condition>(ev)) {
+            case condition::timeout:
+                return "timed out";
+            case condition::transient:
+                return "temporary failure, worth retrying later";
+            case condition::permanent:
+                return "permanent failure";
+            case condition::protocol_violation:
+                return "the server broke the SMTP protocol";
+            case condition::misuse:
+                return "the caller used the API wrongly or gave bad input";
+        }
+        return "unknown condition";
+    }
+
+    bool equivalent(const std::error_code& code, int cond) const noexcept override {
+        const auto c = static_cast<condition>(cond);
+        if (code.category() == error_category()) {
+            const auto e = static_cast<error>(code.value());
+            switch (c) {
+                case condition::timeout:
+                    return e == error::timeout;
+                case condition::transient:
+                    return e == error::timeout || e == error::connection_closed;
+                case condition::permanent:
+                    return (e >= error::invalid_character && e <= error::no_recipients);
+                case condition::protocol_violation:
+                    return e >= error::reply_not_digits && e <= error::unexpected_reply;
+                case condition::misuse:
+                    return e >= error::invalid_character && e <= error::not_owner;
+            }
+            return false;
+        }
+        // System errors: time-outs, resets and refusals are worth a retry.
+        if (code == std::errc::timed_out) {
+            return c == condition::timeout || c == condition::transient;
+        }
+        if (c == condition::transient) {
+            return code == std::errc::connection_refused || code == std::errc::connection_reset ||
+                   code == std::errc::connection_aborted || code == std::errc::network_unreachable ||
+                   code == std::errc::host_unreachable || code == std::errc::broken_pipe;
+        }
+        return false;
+    }
+};
+
+}  // namespace
+
+const std::error_category& error_category() noexcept {
+    static const ErrorCategory category;
+    return category;
+}
+
+const std::error_category& condition_category() noexcept {
+    static const ConditionCategory category;
+    return category;
+}
+
+std::error_condition ErrorCategory::default_error_condition(int ev) const noexcept {
+    return std::error_condition(ev, *this);
+}
+
+std::error_code make_error_code(error e) noexcept {
+    return {static_cast<int>(e), error_category()};
+}
+
+std::error_condition make_error_condition(condition c) noexcept {
+    return {static_cast<int>(c), condition_category()};
+}
+
+}  // namespace smtpkit
