@@ -28,4 +28,8 @@ bool is_utf8_address(std::string_view address) noexcept;
 // Checks a domain (RFC 5321 Domain or address-literal) for EHLO/HELO.
 bool is_valid_domain(std::string_view domain, bool allow_utf8) noexcept;
 
+// True when `text` is well-formed UTF-8 (RFC 3629: no overlong forms, no
+// surrogates, nothing above U+10FFFF). Pure ASCII is well-formed.
+bool is_valid_utf8(std::string_view text) noexcept;
+
 }  // namespace smtpkit::protocol

@@ -45,7 +45,7 @@ private:
     std::string line_;  // the current line, without its line end
     Reply reply_;
     bool complete_ = false;
-    bool failed_ = false;
+    std::error_code error_;  // the error that failed the parser; kept until reset()
 };
 
 // Parses one complete reply from a buffer that holds exactly one (tests, tools).

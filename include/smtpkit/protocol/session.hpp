@@ -57,7 +57,9 @@ struct HelloDone {
 struct ReadyForData {};  // 354: write content with send_data(), then finish_data()
 struct TransactionDone {
     SendResult result;
-    // {} when delivered; sender_refused, no_valid_recipients or message_refused.
+    // {} when delivered; sender_refused, no_valid_recipients or message_refused
+    // when the server refused; a protocol or connection error when the session
+    // failed mid-transaction (then verdict is unknown if the end of data was out).
     std::error_code ec;
 };
 struct CommandDone {  // a simple command (RSET, NOOP, VRFY, EXPN, HELP, raw, QUIT)
@@ -109,6 +111,9 @@ public:
     std::size_t feed(std::string_view bytes);
     // The server closed the connection.
     void feed_eof();
+    // The transport failed (timeout, reset, cancel): the session is over.
+    // Queues the completion of the operation in progress with `ec`.
+    void feed_error(std::error_code ec);
 
     std::optional<Event> next_event();
 
@@ -160,7 +165,8 @@ private:
 
     // The transaction in progress.
     SendResult result_;
-    std::vector<Command> pending_rcpts_;  // not yet sent (no pipelining)
+    std::vector<Command> pending_rcpts_;      // checked RCPTs (sent one by one without pipelining)
+    std::vector<std::string> rcpt_addresses_;  // their canonical addresses, for the results
     std::size_t next_rcpt_ = 0;
     bool pipelined_ = false;
     bool data_sent_ = false;

@@ -1,0 +1,53 @@
+// Runs a protocol::Session over a transport::Connection: writes what the
+// session wants written, reads when it waits for replies, and stops at the
+// session's next completion event. The blocking Client runs it on its own
+// io_context; the asynchronous API runs the same driver on the caller's
+// executor, so the flow exists once.
+#pragma once
+
+#include <array>
+#include <functional>
+#include <optional>
+#include <system_error>
+
+#include "smtpkit/protocol/session.hpp"
+#include "transport/connection.hpp"
+
+namespace smtpkit::client {
+
+class Driver {
+public:
+    using Observer = std::function<void(const protocol::Event&)>;
+    using CompletionHandler = std::function<void(protocol::Event)>;
+    using FlushHandler = std::function<void(std::error_code)>;
+
+    Driver(transport::Connection& connection, protocol::Session& session,
+           transport::Duration timeout, Observer observer)
+        : connection_(connection),
+          session_(session),
+          timeout_(timeout),
+          observer_(std::move(observer)) {}
+
+    // Moves bytes until the session queues a completion event, which the
+    // handler receives. Every non-completion event goes to the observer first.
+    // Transport failures are fed to the session, so they end as events too.
+    void async_run(CompletionHandler handler);
+
+    // Writes everything the session has pending (message content); on a
+    // transport failure the session is told and the handler gets the error.
+    void async_flush(FlushHandler handler);
+
+private:
+    void pump();
+    bool deliver_events();
+    void on_transport_error(std::error_code ec);
+
+    transport::Connection& connection_;
+    protocol::Session& session_;
+    transport::Duration timeout_;
+    Observer observer_;
+    CompletionHandler handler_;
+    std::array<char, 16 * 1024> buffer_{};
+};
+
+}  // namespace smtpkit::client

@@ -1,0 +1,104 @@
+#include "transport/connection.hpp"
+
+#include <asio/connect.hpp>
+#include <asio/write.hpp>
+#include <utility>
+
+#include "smtpkit/error.hpp"
+
+namespace smtpkit::transport {
+
+Connection::Connection(asio::any_io_executor executor)
+    : resolver_(executor), socket_(executor), timer_(executor) {}
+
+// Starts the deadline of one operation. When it passes, everything pending on
+// the connection is cancelled and settle() turns the abort into a timeout.
+void Connection::arm(Duration timeout) {
+    timed_out_ = false;
+    const std::uint64_t generation = ++generation_;
+    timer_.expires_after(timeout);
+    timer_.async_wait([this, generation](std::error_code ec) {
+        // A wait that fired just as its operation finished may run after the
+        // next operation armed the timer again: the generation tells.
+        if (ec || generation != generation_) {
+            return;
+        }
+        timed_out_ = true;
+        resolver_.cancel();
+        std::error_code ignored;
+        socket_.cancel(ignored);
+    });
+}
+
+std::error_code Connection::settle(std::error_code ec) {
+    ++generation_;
+    timer_.cancel();
+    if (timed_out_) {
+        return make_error_code(error::timeout);
+    }
+    return ec;
+}
+
+void Connection::async_connect(std::string host, std::uint16_t port, Duration timeout,
+                               Handler handler) {
+    arm(timeout);
+    resolver_.async_resolve(
+        host, std::to_string(port), asio::ip::tcp::resolver::numeric_service,
+        [this, handler = std::move(handler)](std::error_code ec,
+                                             asio::ip::tcp::resolver::results_type results) mutable {
+            if (ec || timed_out_) {
+                handler(settle(ec));
+                return;
+            }
+            asio::async_connect(socket_, results,
+                                [this, handler = std::move(handler)](
+                                    std::error_code cec, const asio::ip::tcp::endpoint&) mutable {
+                                    cec = settle(cec);
+                                    if (cec) {
+                                        close();
+                                    } else {
+                                        std::error_code ignored;
+                                        socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
+                                    }
+                                    handler(cec);
+                                });
+        });
+}
+
+void Connection::async_write(std::string_view data, Duration timeout, IoHandler handler) {
+    arm(timeout);
+    asio::async_write(socket_, asio::buffer(data.data(), data.size()),
+                      [this, handler = std::move(handler)](std::error_code ec, std::size_t n) {
+                          handler(settle(ec), n);
+                      });
+}
+
+void Connection::async_read_some(char* data, std::size_t size, Duration timeout,
+                                 IoHandler handler) {
+    arm(timeout);
+    socket_.async_read_some(asio::buffer(data, size),
+                            [this, handler = std::move(handler)](std::error_code ec, std::size_t n) {
+                                handler(settle(ec), n);
+                            });
+}
+
+void Connection::close() noexcept {
+    std::error_code ignored;
+    timer_.cancel();
+    resolver_.cancel();
+    if (socket_.is_open()) {
+        socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+        socket_.close(ignored);
+    }
+}
+
+std::string Connection::remote_endpoint() const {
+    std::error_code ec;
+    auto ep = socket_.remote_endpoint(ec);
+    if (ec) {
+        return {};
+    }
+    return ep.address().to_string() + ":" + std::to_string(ep.port());
+}
+
+}  // namespace smtpkit::transport

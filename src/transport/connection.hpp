@@ -1,0 +1,52 @@
+// A TCP connection with every wait bounded: resolve + connect, each write and
+// each read. It moves bytes and keeps time; it knows nothing of SMTP.
+#pragma once
+
+#include <asio/io_context.hpp>
+#include <asio/ip/tcp.hpp>
+#include <asio/steady_timer.hpp>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+namespace smtpkit::transport {
+
+using Duration = std::chrono::steady_clock::duration;
+using Handler = std::function<void(std::error_code)>;
+using IoHandler = std::function<void(std::error_code, std::size_t)>;
+
+class Connection {
+public:
+    explicit Connection(asio::any_io_executor executor);
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+
+    // Resolves `host` and connects to the first address that answers. The
+    // timeout bounds the whole operation; on expiry the handler gets
+    // smtpkit::error::timeout.
+    void async_connect(std::string host, std::uint16_t port, Duration timeout, Handler handler);
+    // Writes all of `data` (which must stay alive until the handler runs).
+    void async_write(std::string_view data, Duration timeout, IoHandler handler);
+    // Reads what is available, at most `size` octets. End of stream is
+    // asio::error::eof.
+    void async_read_some(char* data, std::size_t size, Duration timeout, IoHandler handler);
+
+    void close() noexcept;
+    bool is_open() const noexcept { return socket_.is_open(); }
+    std::string remote_endpoint() const;
+
+private:
+    void arm(Duration timeout);
+    std::error_code settle(std::error_code ec);
+
+    asio::ip::tcp::resolver resolver_;
+    asio::ip::tcp::socket socket_;
+    asio::steady_timer timer_;
+    bool timed_out_ = false;
+    std::uint64_t generation_ = 0;  // which operation the timer belongs to
+};
+
+}  // namespace smtpkit::transport
