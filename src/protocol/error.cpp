@@ -72,8 +72,6 @@ public:
         }
         return "unknown smtpkit error";
     }
-
-    std::error_condition default_error_condition(int ev) const noexcept override;
 };
 
 class ConditionCategory final : public std::error_category {
@@ -97,7 +95,7 @@ public:
 
     bool equivalent(const std::error_code& code, int cond) const noexcept override {
         const auto c = static_cast<condition>(cond);
-        if (code.category() == error_category()) {
+        if (code.category() == smtpkit::error_category()) {
             const auto e = static_cast<error>(code.value());
             switch (c) {
                 case condition::timeout:
@@ -136,10 +134,6 @@ const std::error_category& error_category() noexcept {
 const std::error_category& condition_category() noexcept {
     static const ConditionCategory category;
     return category;
-}
-
-std::error_condition ErrorCategory::default_error_condition(int ev) const noexcept {
-    return std::error_condition(ev, *this);
 }
 
 std::error_code make_error_code(error e) noexcept {
