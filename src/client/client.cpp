@@ -32,8 +32,15 @@ std::string local_host_name() {
     return protocol::is_valid_domain(host, false) ? host : "localhost";
 }
 
+bool is_refusal(std::error_code ec) {
+    return ec.category() == error_category() &&
+           ec.value() >= static_cast<int>(error::greeting_refused) &&
+           ec.value() <= static_cast<int>(error::message_refused);
+}
+
+// The server's words belong in the message only when the server refused.
 [[noreturn]] void throw_error(std::error_code ec, const Reply& reply) {
-    if (!reply.empty() && ec.category() == error_category()) {
+    if (!reply.empty() && is_refusal(ec)) {
         throw system_error(ec, reply.summary());
     }
     throw system_error(ec);
