@@ -35,7 +35,7 @@ enum class TraceDirection { client, server, info };
 using TraceHandler = std::function<void(TraceDirection, std::string_view line)>;
 
 class Client {
-public:
+  public:
     Client();
     ~Client();
     Client(const Client&) = delete;
@@ -84,7 +84,7 @@ public:
 
     void set_trace(TraceHandler handler);
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

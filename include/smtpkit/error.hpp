@@ -11,24 +11,24 @@ namespace smtpkit {
 
 enum class error {
     // --- the server broke the protocol (remote violation) ---
-    reply_not_digits = 1,       // a reply line does not start with three digits
-    reply_too_short,            // a reply line is shorter than "NNN"
-    reply_bad_separator,        // the fourth octet is neither ' ', '-' nor end of line
-    reply_code_mismatch,        // a continuation line carries another code
-    reply_code_out_of_range,    // a code outside 200..599 (RFC 5321 4.2)
-    reply_line_too_long,        // no CRLF within the line length limit
-    reply_too_many_lines,       // more lines in one reply than the limit
-    reply_contains_nul,         // a NUL octet in a reply
-    unexpected_reply,           // a reply nothing was waiting for, or an impossible code
-    connection_closed,          // the server closed the connection mid-dialogue
+    reply_not_digits = 1,     // a reply line does not start with three digits
+    reply_too_short,          // a reply line is shorter than "NNN"
+    reply_bad_separator,      // the fourth octet is neither ' ', '-' nor end of line
+    reply_code_mismatch,      // a continuation line carries another code
+    reply_code_out_of_range,  // a code outside 200..599 (RFC 5321 4.2)
+    reply_line_too_long,      // no CRLF within the line length limit
+    reply_too_many_lines,     // more lines in one reply than the limit
+    reply_contains_nul,       // a NUL octet in a reply
+    unexpected_reply,         // a reply nothing was waiting for, or an impossible code
+    connection_closed,        // the server closed the connection mid-dialogue
 
     // --- the server refused (its reply is in last_reply()) ---
-    greeting_refused,       // 421/554 or any non-220 greeting
-    hello_refused,          // EHLO and HELO both refused
-    sender_refused,         // MAIL FROM refused: the transaction cannot go on
-    command_refused,        // a raw command / RSET / NOOP / VRFY / EXPN got 4xx/5xx
-    no_valid_recipients,    // every RCPT was refused; no DATA was sent
-    message_refused,        // DATA or the end of data was refused
+    greeting_refused,     // 421/554 or any non-220 greeting
+    hello_refused,        // EHLO and HELO both refused
+    sender_refused,       // MAIL FROM refused: the transaction cannot go on
+    command_refused,      // a raw command / RSET / NOOP / VRFY / EXPN got 4xx/5xx
+    no_valid_recipients,  // every RCPT was refused; no DATA was sent
+    message_refused,      // DATA or the end of data was refused
 
     // --- the caller's input or use was wrong (local misuse) ---
     invalid_character,      // CR, LF, NUL, another control or DEL in an argument
@@ -68,7 +68,7 @@ std::error_condition make_error_condition(condition c) noexcept;
 // Thrown by the throwing overloads; carries the error code and, where the
 // server refused, the reply text in what().
 class system_error : public std::system_error {
-public:
+  public:
     using std::system_error::system_error;
 };
 

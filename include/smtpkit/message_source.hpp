@@ -15,7 +15,7 @@
 namespace smtpkit {
 
 class MessageSource {
-public:
+  public:
     // Fills up to `n` bytes at `buf`; returns how many; 0 means the end.
     using Reader = std::function<std::size_t(char* buf, std::size_t n, std::error_code& ec)>;
 
@@ -33,7 +33,7 @@ public:
     // The size in octets when known before reading (for SIZE= and progress).
     std::optional<std::uint64_t> size() const { return size_; }
 
-private:
+  private:
     Reader reader_;
     std::optional<std::uint64_t> size_;
 };

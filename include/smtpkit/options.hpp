@@ -29,9 +29,15 @@ constexpr Option operator&(Option a, Option b) noexcept {
 constexpr Option operator~(Option a) noexcept {
     return static_cast<Option>(~static_cast<std::uint32_t>(a));
 }
-constexpr Option& operator|=(Option& a, Option b) noexcept { return a = a | b; }
-constexpr Option& operator&=(Option& a, Option b) noexcept { return a = a & b; }
-constexpr bool has(Option set, Option flag) noexcept { return (set & flag) != Option::none; }
+constexpr Option& operator|=(Option& a, Option b) noexcept {
+    return a = a | b;
+}
+constexpr Option& operator&=(Option& a, Option b) noexcept {
+    return a = a & b;
+}
+constexpr bool has(Option set, Option flag) noexcept {
+    return (set & flag) != Option::none;
+}
 
 inline constexpr std::uint16_t default_smtp_port = 25;
 inline constexpr std::uint16_t default_smtps_port = 465;

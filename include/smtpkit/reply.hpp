@@ -26,7 +26,7 @@ struct Reply {
     std::vector<std::string> lines;
 
     bool empty() const { return code == 0; }
-    bool positive() const { return code >= 200 && code < 400; }       // 2xx and 3xx
+    bool positive() const { return code >= 200 && code < 400; }  // 2xx and 3xx
     bool positive_completion() const { return code >= 200 && code < 300; }
     bool intermediate() const { return code >= 300 && code < 400; }  // 334, 354
     bool transient() const { return code >= 400 && code < 500; }

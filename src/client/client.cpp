@@ -3,10 +3,10 @@
 // bounded by the connection's timeout, so run() always returns.
 #include "smtpkit/client.hpp"
 
+#include <unistd.h>
 #include <array>
 #include <asio/io_context.hpp>
 #include <optional>
-#include <unistd.h>
 #include <utility>
 #include <vector>
 
@@ -112,8 +112,8 @@ void Client::Impl::close() {
 
 bool Client::Impl::ready(std::error_code& ec) {
     if (!session || !connection || !connection->is_open() || !session->usable()) {
-        ec = make_error_code(session && !session->usable() && session->state() ==
-                                                                 protocol::Session::State::failed
+        ec = make_error_code(session && !session->usable() &&
+                                     session->state() == protocol::Session::State::failed
                                  ? error::session_failed
                                  : error::not_connected);
         return false;
@@ -160,7 +160,9 @@ Client::~Client() = default;
 Client::Client(Client&&) noexcept = default;
 Client& Client::operator=(Client&&) noexcept = default;
 
-void Client::set_trace(TraceHandler handler) { impl_->tracer.set_handler(std::move(handler)); }
+void Client::set_trace(TraceHandler handler) {
+    impl_->tracer.set_handler(std::move(handler));
+}
 
 // --- connect ------------------------------------------------------------------
 
@@ -193,8 +195,7 @@ void Client::connect(std::string_view host, std::uint16_t port, const ConnectOpt
 
     std::string target(host);
     d.tracer.info("connecting to " + target + " port " + std::to_string(real_port));
-    d.connection->async_connect(target, real_port, d.timeout,
-                                [&ec](std::error_code e) { ec = e; });
+    d.connection->async_connect(target, real_port, d.timeout, [&ec](std::error_code e) { ec = e; });
     d.io.restart();
     d.io.run();
     if (ec) {
@@ -308,16 +309,19 @@ Reply Client::verify(std::string_view address) {
                           impl_->last_reply);
 }
 Reply Client::expand(std::string_view list) {
-    return reply_or_throw([&](std::error_code& ec) { return expand(list, ec); },
-                          impl_->last_reply);
+    return reply_or_throw([&](std::error_code& ec) { return expand(list, ec); }, impl_->last_reply);
 }
 Reply Client::command(std::string_view line) {
     return reply_or_throw([&](std::error_code& ec) { return command(line, ec); },
                           impl_->last_reply);
 }
 
-Reply Client::reset(std::error_code& ec) { return impl_->simple(protocol::Command::rset(), ec); }
-Reply Client::noop(std::error_code& ec) { return impl_->simple(protocol::Command::noop(), ec); }
+Reply Client::reset(std::error_code& ec) {
+    return impl_->simple(protocol::Command::rset(), ec);
+}
+Reply Client::noop(std::error_code& ec) {
+    return impl_->simple(protocol::Command::noop(), ec);
+}
 Reply Client::verify(std::string_view address, std::error_code& ec) {
     return impl_->simple(protocol::Command::vrfy(std::string(address)), ec);
 }
@@ -352,15 +356,21 @@ void Client::quit(std::error_code& ec) {
     d.last_error = ec;
 }
 
-void Client::disconnect() noexcept { impl_->close(); }
+void Client::disconnect() noexcept {
+    impl_->close();
+}
 
 bool Client::connected() const noexcept {
     return impl_->session && impl_->connection && impl_->connection->is_open() &&
            impl_->session->usable();
 }
 
-const Reply& Client::last_reply() const noexcept { return impl_->last_reply; }
-std::error_code Client::last_error() const noexcept { return impl_->last_error; }
+const Reply& Client::last_reply() const noexcept {
+    return impl_->last_reply;
+}
+std::error_code Client::last_error() const noexcept {
+    return impl_->last_error;
+}
 
 const Capabilities& Client::capabilities() const noexcept {
     return impl_->session ? impl_->session->capabilities() : impl_->no_capabilities;

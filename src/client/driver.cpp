@@ -44,18 +44,18 @@ void Driver::pump() {
         return;
     }
     if (session_.wants_read()) {
-        connection_.async_read_some(
-            buffer_.data(), buffer_.size(), timeout_, [this](std::error_code ec, std::size_t n) {
-                if (ec == asio::error::eof) {
-                    session_.feed_eof();
-                } else if (ec) {
-                    on_transport_error(ec);
-                    return;
-                } else {
-                    session_.feed(std::string_view(buffer_.data(), n));
-                }
-                pump();
-            });
+        connection_.async_read_some(buffer_.data(), buffer_.size(), timeout_,
+                                    [this](std::error_code ec, std::size_t n) {
+                                        if (ec == asio::error::eof) {
+                                            session_.feed_eof();
+                                        } else if (ec) {
+                                            on_transport_error(ec);
+                                            return;
+                                        } else {
+                                            session_.feed(std::string_view(buffer_.data(), n));
+                                        }
+                                        pump();
+                                    });
         return;
     }
     // Nothing to write, nothing awaited and no completion: the operation was
@@ -74,17 +74,17 @@ void Driver::async_flush(FlushHandler handler) {
         handler({});
         return;
     }
-    connection_.async_write(session_.pending_output(), timeout_,
-                            [this, handler = std::move(handler)](std::error_code ec,
-                                                                 std::size_t n) mutable {
-                                if (ec) {
-                                    session_.feed_error(ec);
-                                    handler(ec);
-                                    return;
-                                }
-                                session_.consume_output(n);
-                                async_flush(std::move(handler));
-                            });
+    connection_.async_write(
+        session_.pending_output(), timeout_,
+        [this, handler = std::move(handler)](std::error_code ec, std::size_t n) mutable {
+            if (ec) {
+                session_.feed_error(ec);
+                handler(ec);
+                return;
+            }
+            session_.consume_output(n);
+            async_flush(std::move(handler));
+        });
 }
 
 }  // namespace smtpkit::client

@@ -16,7 +16,7 @@
 namespace smtpkit::client {
 
 class Driver {
-public:
+  public:
     using Observer = std::function<void(const protocol::Event&)>;
     using CompletionHandler = std::function<void(protocol::Event)>;
     using FlushHandler = std::function<void(std::error_code)>;
@@ -37,7 +37,7 @@ public:
     // transport failure the session is told and the handler gets the error.
     void async_flush(FlushHandler handler);
 
-private:
+  private:
     void pump();
     bool deliver_events();
     void on_transport_error(std::error_code ec);

@@ -10,14 +10,14 @@
 namespace smtpkit::client {
 
 class Tracer {
-public:
+  public:
     void set_handler(TraceHandler handler) { handler_ = std::move(handler); }
     bool enabled() const { return static_cast<bool>(handler_); }
 
     void on_event(const protocol::Event& event);
     void info(const std::string& line);
 
-private:
+  private:
     TraceHandler handler_;
 };
 

@@ -5,8 +5,9 @@
 namespace smtpkit {
 
 std::size_t SendResult::accepted_count() const {
-    return static_cast<std::size_t>(std::count_if(
-        recipients.begin(), recipients.end(), [](const RecipientResult& r) { return r.accepted(); }));
+    return static_cast<std::size_t>(
+        std::count_if(recipients.begin(), recipients.end(),
+                      [](const RecipientResult& r) { return r.accepted(); }));
 }
 
 const char* to_string(Verdict v) noexcept {

@@ -4,7 +4,7 @@ namespace smtpkit {
 namespace {
 
 class ErrorCategory final : public std::error_category {
-public:
+  public:
     const char* name() const noexcept override { return "smtpkit"; }
 
     std::string message(int ev) const override {
@@ -75,7 +75,7 @@ public:
 };
 
 class ConditionCategory final : public std::error_category {
-public:
+  public:
     const char* name() const noexcept override { return "smtpkit.condition"; }
     std::string message(int ev) const override {
         switch (static_cast<condition>(ev)) {
@@ -117,8 +117,9 @@ public:
         }
         if (c == condition::transient) {
             return code == std::errc::connection_refused || code == std::errc::connection_reset ||
-                   code == std::errc::connection_aborted || code == std::errc::network_unreachable ||
-                   code == std::errc::host_unreachable || code == std::errc::broken_pipe;
+                   code == std::errc::connection_aborted ||
+                   code == std::errc::network_unreachable || code == std::errc::host_unreachable ||
+                   code == std::errc::broken_pipe;
         }
         return false;
     }

@@ -33,7 +33,9 @@ Session::Session(SessionConfig config) : config_(std::move(config)), parser_(con
     awaiting_.push_back({Verb::noop, true});
 }
 
-bool Session::usable() const { return state_ != State::failed && state_ != State::closed; }
+bool Session::usable() const {
+    return state_ != State::failed && state_ != State::closed;
+}
 
 void Session::set_state(State s) {
     // The only place the state changes; the table of what may follow what
@@ -76,8 +78,8 @@ void Session::fail(std::error_code ec, Reply reply) {
         // Keep what the server said about each recipient. Once the end of
         // data is out, the server may have taken the message: we cannot know.
         result_.round_trips = round_trips_ - round_trips_at_start_;
-        result_.verdict = (was == State::data_end && !aborting_data_) ? Verdict::unknown
-                                                                       : Verdict::not_delivered;
+        result_.verdict =
+            (was == State::data_end && !aborting_data_) ? Verdict::unknown : Verdict::not_delivered;
         if (!reply.empty()) {
             last_reply_ = reply;
         }
@@ -96,8 +98,8 @@ void Session::hello() {
         start(State::connected, "hello");
         return;
     }
-    Command cmd = config_.extended ? Command::ehlo(config_.helo_name)
-                                   : Command::helo(config_.helo_name);
+    Command cmd =
+        config_.extended ? Command::ehlo(config_.helo_name) : Command::helo(config_.helo_name);
     if (auto ec = cmd.check(); ec) {
         events_.emplace_back(OperationFailed{ec, {}});
         return;
@@ -261,7 +263,9 @@ void Session::feed_eof() {
     fail(make_error_code(error::connection_closed));
 }
 
-void Session::feed_error(std::error_code ec) { fail(ec); }
+void Session::feed_error(std::error_code ec) {
+    fail(ec);
+}
 
 std::optional<Event> Session::next_event() {
     if (events_.empty()) {
@@ -288,7 +292,8 @@ void Session::on_reply(Reply reply) {
     const Awaiting what = awaiting_.front();
     awaiting_.pop_front();
     last_reply_ = reply;
-    events_.emplace_back(ReplyReceived{what.greeting ? std::nullopt : std::optional(what.verb), reply});
+    events_.emplace_back(
+        ReplyReceived{what.greeting ? std::nullopt : std::optional(what.verb), reply});
 
     if (what.greeting) {
         on_greeting(reply);

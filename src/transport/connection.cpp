@@ -44,8 +44,8 @@ void Connection::async_connect(std::string host, std::uint16_t port, Duration ti
     arm(timeout);
     resolver_.async_resolve(
         host, std::to_string(port), asio::ip::tcp::resolver::numeric_service,
-        [this, handler = std::move(handler)](std::error_code ec,
-                                             asio::ip::tcp::resolver::results_type results) mutable {
+        [this, handler = std::move(handler)](
+            std::error_code ec, asio::ip::tcp::resolver::results_type results) mutable {
             if (ec || timed_out_) {
                 handler(settle(ec));
                 return;
@@ -77,9 +77,8 @@ void Connection::async_read_some(char* data, std::size_t size, Duration timeout,
                                  IoHandler handler) {
     arm(timeout);
     socket_.async_read_some(asio::buffer(data, size),
-                            [this, handler = std::move(handler)](std::error_code ec, std::size_t n) {
-                                handler(settle(ec), n);
-                            });
+                            [this, handler = std::move(handler)](
+                                std::error_code ec, std::size_t n) { handler(settle(ec), n); });
 }
 
 void Connection::close() noexcept {

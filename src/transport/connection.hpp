@@ -19,7 +19,7 @@ using Handler = std::function<void(std::error_code)>;
 using IoHandler = std::function<void(std::error_code, std::size_t)>;
 
 class Connection {
-public:
+  public:
     explicit Connection(asio::any_io_executor executor);
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
@@ -38,7 +38,7 @@ public:
     bool is_open() const noexcept { return socket_.is_open(); }
     std::string remote_endpoint() const;
 
-private:
+  private:
     void arm(Duration timeout);
     std::error_code settle(std::error_code ec);
 

@@ -24,7 +24,7 @@ SessionConfig make_config(bool extended = true) {
 
 // Drives a Session the way a transport would, recording everything.
 class Harness {
-public:
+  public:
     explicit Harness(SessionConfig config = make_config()) : session(std::move(config)) {}
 
     // Takes everything the session wants written, as one client write.
@@ -66,7 +66,9 @@ public:
     std::vector<std::string> writes;
 };
 
-Envelope envelope(std::vector<Recipient> to) { return Envelope{"sender@example.com", std::move(to)}; }
+Envelope envelope(std::vector<Recipient> to) {
+    return Envelope{"sender@example.com", std::move(to)};
+}
 
 TEST(Session, GreetingThenEhloGivesCapabilities) {
     Harness h;

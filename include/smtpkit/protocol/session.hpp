@@ -43,7 +43,7 @@ struct CommandSent {  // a command line was queued for writing (traces, COMMAND 
     Verb verb;
     std::string line;  // without CRLF
 };
-struct ReplyReceived {  // every reply, matched to the command it answers
+struct ReplyReceived {         // every reply, matched to the command it answers
     std::optional<Verb> verb;  // nullopt: the greeting
     Reply reply;
 };
@@ -75,7 +75,7 @@ using Event = std::variant<CommandSent, ReplyReceived, Greeted, HelloDone, Ready
 bool is_completion(const Event& e) noexcept;
 
 class Session {
-public:
+  public:
     enum class State {
         greeting,     // waiting for the server's 220
         connected,    // greeted; EHLO/HELO not yet done
@@ -127,7 +127,7 @@ public:
     const Reply& last_reply() const { return last_reply_; }
     std::size_t round_trips() const { return round_trips_; }
 
-private:
+  private:
     struct Awaiting {
         Verb verb;
         bool greeting = false;
@@ -165,7 +165,7 @@ private:
 
     // The transaction in progress.
     SendResult result_;
-    std::vector<Command> pending_rcpts_;      // checked RCPTs (sent one by one without pipelining)
+    std::vector<Command> pending_rcpts_;       // checked RCPTs (sent one by one without pipelining)
     std::vector<std::string> rcpt_addresses_;  // their canonical addresses, for the results
     std::size_t next_rcpt_ = 0;
     bool pipelined_ = false;
