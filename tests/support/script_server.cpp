@@ -1,0 +1,724 @@
+// The scripted server: a listening socket, a wake-up pipe that the
+// destructor writes to (every poll() watches it, so any wait ends at once),
+// and one Player per connection that walks the script's steps.
+#include "support/script_server.hpp"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <deque>
+#include <system_error>
+#include <utility>
+
+#include "common/data_decoder.hpp"
+
+namespace smtpkit::test {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr std::size_t max_line = 64 * 1024;         // a command line longer is a failure
+constexpr std::size_t max_body = 64 * 1024 * 1024;  // a DATA body longer is a failure
+constexpr std::size_t read_buffer_size = 64 * 1024;
+
+char lower(char c) {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+bool starts_with_nocase(std::string_view text, std::string_view prefix) {
+    if (text.size() < prefix.size()) {
+        return false;
+    }
+    for (std::size_t i = 0; i < prefix.size(); ++i) {
+        if (lower(text[i]) != lower(prefix[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// For mismatch messages: control octets shown as \xNN, long text cut.
+std::string printable(std::string_view s) {
+    constexpr std::size_t limit = 120;
+    std::string out;
+    for (std::size_t i = 0; i < s.size() && i < limit; ++i) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c < 0x20 || c == 0x7f) {
+            static constexpr char hex[] = "0123456789abcdef";
+            out += "\\x";
+            out += hex[c >> 4];
+            out += hex[c & 0xf];
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    if (s.size() > limit) {
+        out += "...(" + std::to_string(s.size()) + " octets)";
+    }
+    return out;
+}
+
+enum class Wait { ready, timeout, stopped, hangup };
+
+// Waits for `events` on `fd`, or for the wake pipe, until `deadline`.
+Wait wait_for(int fd, short events, int wake_fd, Clock::time_point deadline) {
+    for (;;) {
+        const auto left = std::chrono::duration_cast<Millis>(deadline - Clock::now()).count();
+        if (left < 0) {
+            return Wait::timeout;
+        }
+        pollfd fds[2] = {{wake_fd, POLLIN, 0}, {fd, events, 0}};
+        const int timeout_ms = static_cast<int>(std::min<long long>(left, 1000 * 60 * 60));
+        const int n = ::poll(fds, 2, timeout_ms);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0 || fds[0].revents != 0) {
+            return Wait::stopped;
+        }
+        if (fds[1].revents & events) {
+            return Wait::ready;
+        }
+        if (fds[1].revents & (POLLHUP | POLLERR | POLLRDHUP | POLLNVAL)) {
+            return Wait::hangup;
+        }
+        if (n == 0 && Clock::now() >= deadline) {
+            return Wait::timeout;
+        }
+    }
+}
+
+Clock::time_point forever() {
+    return Clock::now() + std::chrono::hours(24);
+}
+
+}  // namespace
+
+struct ScriptServer::Records {
+    std::vector<ReceivedLine> lines;
+    std::vector<std::string> mismatches;
+    std::vector<std::string> messages;
+    std::vector<std::string> raw_messages;
+    std::string received;
+    std::size_t reads = 0;
+    std::size_t connections = 0;
+};
+
+// --- Script ----------------------------------------------------------------
+
+Script& Script::send(std::string bytes) {
+    steps_.push_back({Step::Kind::send, std::move(bytes), 0, Millis(0)});
+    return *this;
+}
+
+Script& Script::send_split(std::string bytes, std::size_t chunk, Millis pause) {
+    steps_.push_back({Step::Kind::send, std::move(bytes), std::max<std::size_t>(chunk, 1), pause});
+    return *this;
+}
+
+Script& Script::expect(std::string prefix) {
+    steps_.push_back({Step::Kind::expect, std::move(prefix), 0, Millis(0)});
+    return *this;
+}
+
+Script& Script::expect_data() {
+    steps_.push_back({Step::Kind::expect_data, {}, 0, Millis(0)});
+    return *this;
+}
+
+Script& Script::read_bytes(std::size_t count) {
+    steps_.push_back({Step::Kind::read_bytes, {}, count, Millis(0)});
+    return *this;
+}
+
+Script& Script::delay(Millis duration) {
+    steps_.push_back({Step::Kind::delay, {}, 0, duration});
+    return *this;
+}
+
+Script& Script::close() {
+    steps_.push_back({Step::Kind::close, {}, 0, Millis(0)});
+    return *this;
+}
+
+Script& Script::abort() {
+    steps_.push_back({Step::Kind::abort, {}, 0, Millis(0)});
+    return *this;
+}
+
+Script& Script::stall() {
+    steps_.push_back({Step::Kind::stall, {}, 0, Millis(0)});
+    return *this;
+}
+
+Script& Script::stall_silent() {
+    steps_.push_back({Step::Kind::stall_silent, {}, 0, Millis(0)});
+    return *this;
+}
+
+Script& Script::close_mid_reply(std::string first_line) {
+    return send(std::move(first_line)).close();
+}
+
+Script& Script::greet(std::string line) {
+    return send(std::move(line));
+}
+
+Script& Script::ehlo(const std::vector<std::string>& extensions) {
+    std::string reply;
+    const std::string greeting = "test.invalid greets you";
+    if (extensions.empty()) {
+        reply = "250 " + greeting + "\r\n";
+    } else {
+        reply = "250-" + greeting + "\r\n";
+        for (std::size_t i = 0; i < extensions.size(); ++i) {
+            reply += (i + 1 == extensions.size() ? "250 " : "250-") + extensions[i] + "\r\n";
+        }
+    }
+    return expect("EHLO ").send(std::move(reply));
+}
+
+Script& Script::helo() {
+    return expect("HELO ").send("250 test.invalid\r\n");
+}
+
+Script& Script::quit() {
+    return expect("QUIT").send("221 2.0.0 bye\r\n");
+}
+
+Script Script::esmtp(const std::vector<std::string>& extensions) {
+    Script s;
+    s.greet().ehlo(extensions);
+    return s;
+}
+
+Script Script::smtp() {
+    Script s;
+    s.greet().helo();
+    return s;
+}
+
+// --- Player ------------------------------------------------------------------
+
+class ScriptServer::Player {
+  public:
+    Player(ScriptServer& server, int fd, std::size_t connection)
+        : server_(server), fd_(fd), connection_(connection) {}
+
+    // Plays every step; returns when the connection is over.
+    void play(const Script& script);
+
+  private:
+    enum class Fill { data, eof, timeout, stopped, error };
+
+    bool run_step(const Step& step);
+    bool send(const Step& step);
+    bool write_all(std::string_view bytes);
+    bool expect(const Step& step);
+    bool expect_data();
+    bool read_bytes(std::size_t count);
+    bool delay(Millis duration);
+    void close_gracefully();
+    void abort();
+    void read_until_closed();
+    void wait_until_closed();
+
+    Fill fill(Clock::time_point deadline);
+    std::size_t consume(std::size_t n);
+    bool take_line(std::string& line, std::size_t& read_index);
+    void record_lines();
+    void mismatch(std::string what);
+    const char* describe(Fill f) const;
+    Clock::time_point io_deadline() const { return Clock::now() + server_.io_timeout_; }
+
+    ScriptServer& server_;
+    int fd_;
+    std::size_t connection_;
+    std::string in_;  // read, not yet consumed
+    // Which recv() brought the octets of in_: {octets, read index}, in order.
+    std::deque<std::pair<std::size_t, std::size_t>> segments_;
+    bool closed_ = false;  // the connection is over (closed, aborted or lost)
+};
+
+void ScriptServer::Player::play(const Script& script) {
+    for (const Step& step : script.steps()) {
+        if (!run_step(step)) {
+            return;
+        }
+    }
+    // The script is over: note whatever else the client says until it closes.
+    read_until_closed();
+}
+
+bool ScriptServer::Player::run_step(const Step& step) {
+    switch (step.kind) {
+        case Step::Kind::send:
+            return send(step);
+        case Step::Kind::expect:
+            return expect(step);
+        case Step::Kind::expect_data:
+            return expect_data();
+        case Step::Kind::read_bytes:
+            return read_bytes(step.chunk);
+        case Step::Kind::delay:
+            return delay(step.pause);
+        case Step::Kind::close:
+            close_gracefully();
+            return false;
+        case Step::Kind::abort:
+            abort();
+            return false;
+        case Step::Kind::stall:
+            read_until_closed();
+            return false;
+        case Step::Kind::stall_silent:
+            wait_until_closed();
+            return false;
+    }
+    return false;
+}
+
+bool ScriptServer::Player::send(const Step& step) {
+    const std::string_view bytes = step.text;
+    if (step.chunk == 0) {
+        return write_all(bytes);
+    }
+    for (std::size_t pos = 0; pos < bytes.size(); pos += step.chunk) {
+        if (pos > 0 && !delay(step.pause)) {
+            return false;
+        }
+        if (!write_all(bytes.substr(pos, step.chunk))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool ScriptServer::Player::write_all(std::string_view bytes) {
+    const auto deadline = io_deadline();
+    while (!bytes.empty()) {
+        const ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+        if (n > 0) {
+            bytes.remove_prefix(static_cast<std::size_t>(n));
+            continue;
+        }
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            const Wait w = wait_for(fd_, POLLOUT, server_.wake_read_, deadline);
+            if (w == Wait::ready) {
+                continue;
+            }
+            if (w != Wait::stopped) {
+                mismatch("could not send '" + printable(bytes) + "': client not reading");
+            }
+            return false;
+        }
+        mismatch("could not send '" + printable(bytes) + "': " + std::strerror(errno));
+        return false;
+    }
+    return true;
+}
+
+bool ScriptServer::Player::expect(const Step& step) {
+    const auto deadline = io_deadline();
+    std::string line;
+    std::size_t read_index = 0;
+    while (!take_line(line, read_index)) {
+        if (closed_) {
+            return false;
+        }
+        if (const Fill f = fill(deadline); f != Fill::data) {
+            if (f != Fill::stopped) {
+                mismatch("expected '" + step.text + "', got " + describe(f) +
+                         (in_.empty() ? "" : " after '" + printable(in_) + "'"));
+            }
+            return false;
+        }
+    }
+    if (!starts_with_nocase(line, step.text)) {
+        mismatch("expected '" + step.text + "', got '" + printable(line) + "'");
+    }
+    return true;
+}
+
+bool ScriptServer::Player::expect_data() {
+    const auto deadline = io_deadline();
+    std::size_t scanned = 0;
+    for (;;) {
+        std::size_t end = std::string::npos;
+        if (in_.compare(0, 3, ".\r\n") == 0) {
+            end = 3;
+        } else if (const auto p = in_.find("\r\n.\r\n", scanned); p != std::string::npos) {
+            end = p + 5;
+        }
+        if (end != std::string::npos) {
+            const std::string wire = in_.substr(0, end);
+            consume(end);
+            const DecodedData decoded = decode_data(wire);
+            if (!decoded.ok()) {
+                mismatch("message content: " + decoded.problem);
+            }
+            std::lock_guard lock(server_.mutex_);
+            server_.records_->messages.push_back(decoded.content);
+            server_.records_->raw_messages.push_back(wire);
+            return true;
+        }
+        scanned = in_.size() >= 4 ? in_.size() - 4 : 0;
+        if (in_.size() > max_body) {
+            mismatch("message content: no end within " + std::to_string(max_body) + " octets");
+            abort();
+            return false;
+        }
+        if (const Fill f = fill(deadline); f != Fill::data) {
+            if (f != Fill::stopped) {
+                mismatch(std::string("expected message content, got ") + describe(f) + " after " +
+                         std::to_string(in_.size()) + " octets");
+            }
+            return false;
+        }
+    }
+}
+
+bool ScriptServer::Player::read_bytes(std::size_t count) {
+    const auto deadline = io_deadline();
+    while (in_.size() < count) {
+        if (const Fill f = fill(deadline); f != Fill::data) {
+            if (f != Fill::stopped) {
+                mismatch("expected " + std::to_string(count) + " octets, got " + describe(f) +
+                         " after " + std::to_string(in_.size()));
+            }
+            return false;
+        }
+    }
+    consume(count);
+    return true;
+}
+
+bool ScriptServer::Player::delay(Millis duration) {
+    // Only the wake pipe can end this early: watch it alone.
+    const auto deadline = Clock::now() + duration;
+    return wait_for(server_.wake_read_, POLLIN, server_.wake_read_, deadline) == Wait::timeout;
+}
+
+void ScriptServer::Player::close_gracefully() {
+    // FIN first, then keep reading: closing with unread octets would send a
+    // RST, and the test wants a clean end of stream.
+    ::shutdown(fd_, SHUT_WR);
+    read_until_closed();
+}
+
+void ScriptServer::Player::abort() {
+    linger l{1, 0};
+    ::setsockopt(fd_, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+    closed_ = true;  // the caller closes fd_, which now sends a RST
+}
+
+void ScriptServer::Player::read_until_closed() {
+    const auto deadline = forever();
+    while (!closed_) {
+        record_lines();
+        if (fill(deadline) != Fill::data) {
+            break;
+        }
+    }
+    record_lines();
+    if (!in_.empty()) {
+        // An unterminated last line: keep it visible.
+        std::lock_guard lock(server_.mutex_);
+        server_.records_->lines.push_back({in_, server_.records_->reads - 1, connection_});
+        in_.clear();
+        segments_.clear();
+    }
+}
+
+void ScriptServer::Player::wait_until_closed() {
+    // No POLLIN: the client's octets stay unread; only its close wakes us.
+    wait_for(fd_, POLLRDHUP, server_.wake_read_, forever());
+}
+
+ScriptServer::Player::Fill ScriptServer::Player::fill(Clock::time_point deadline) {
+    if (closed_) {
+        return Fill::eof;
+    }
+    char buf[read_buffer_size];
+    for (;;) {
+        const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+        if (n > 0) {
+            const auto size = static_cast<std::size_t>(n);
+            std::size_t index = 0;
+            {
+                std::lock_guard lock(server_.mutex_);
+                index = server_.records_->reads++;
+                server_.records_->received.append(buf, size);
+            }
+            in_.append(buf, size);
+            segments_.emplace_back(size, index);
+            return Fill::data;
+        }
+        if (n == 0) {
+            closed_ = true;
+            return Fill::eof;
+        }
+        if (errno == EINTR) {
+            continue;
+        }
+        if (errno != EAGAIN && errno != EWOULDBLOCK) {
+            closed_ = true;
+            return Fill::error;
+        }
+        switch (wait_for(fd_, POLLIN, server_.wake_read_, deadline)) {
+            case Wait::ready:
+            case Wait::hangup:
+                continue;  // recv() tells which
+            case Wait::timeout:
+                return Fill::timeout;
+            case Wait::stopped:
+                return Fill::stopped;
+        }
+    }
+}
+
+// Drops n octets from the front of in_; returns the read index of the last.
+std::size_t ScriptServer::Player::consume(std::size_t n) {
+    in_.erase(0, n);
+    std::size_t last = 0;
+    while (n > 0 && !segments_.empty()) {
+        auto& [octets, index] = segments_.front();
+        last = index;
+        const std::size_t used = std::min(n, octets);
+        octets -= used;
+        n -= used;
+        if (octets == 0) {
+            segments_.pop_front();
+        }
+    }
+    return last;
+}
+
+bool ScriptServer::Player::take_line(std::string& line, std::size_t& read_index) {
+    const auto lf = in_.find('\n');
+    if (lf == std::string::npos) {
+        if (in_.size() > max_line) {
+            mismatch("a line longer than " + std::to_string(max_line) + " octets");
+            abort();
+        }
+        return false;
+    }
+    line = in_.substr(0, lf);
+    read_index = consume(lf + 1);
+    if (line.empty() || line.back() != '\r') {
+        mismatch("line not ended by CRLF: '" + printable(line) + "'");
+    } else {
+        line.pop_back();
+    }
+    if (line.find_first_of(std::string_view("\r\0", 2)) != std::string::npos) {
+        mismatch("CR or NUL inside a line: '" + printable(line) + "'");
+    }
+    std::lock_guard lock(server_.mutex_);
+    server_.records_->lines.push_back({line, read_index, connection_});
+    return true;
+}
+
+void ScriptServer::Player::record_lines() {
+    std::string line;
+    std::size_t index = 0;
+    while (!closed_ && take_line(line, index)) {
+    }
+}
+
+void ScriptServer::Player::mismatch(std::string what) {
+    std::lock_guard lock(server_.mutex_);
+    server_.records_->mismatches.push_back("connection " + std::to_string(connection_) + ": " +
+                                           std::move(what));
+}
+
+const char* ScriptServer::Player::describe(Fill f) const {
+    switch (f) {
+        case Fill::data:
+            return "data";
+        case Fill::eof:
+            return "end of connection";
+        case Fill::timeout:
+            return "nothing (timed out)";
+        case Fill::stopped:
+            return "server stopped";
+        case Fill::error:
+            return "a connection error";
+    }
+    return "?";
+}
+
+// --- ScriptServer -------------------------------------------------------------
+
+ScriptServer::ScriptServer(Script script, Millis io_timeout)
+    : ScriptServer(std::vector<Script>{std::move(script)}, io_timeout) {}
+
+ScriptServer::ScriptServer(std::vector<Script> scripts, Millis io_timeout)
+    : scripts_(std::move(scripts)), io_timeout_(io_timeout), records_(std::make_unique<Records>()) {
+    const auto fail = [this](const char* what) {
+        const int err = errno;
+        for (int fd : {listen_fd_, wake_read_, wake_write_}) {
+            if (fd >= 0) {
+                ::close(fd);
+            }
+        }
+        throw std::system_error(err, std::generic_category(), what);
+    };
+    int pipe_fds[2];
+    if (::pipe2(pipe_fds, O_CLOEXEC | O_NONBLOCK) != 0) {
+        fail("pipe2");
+    }
+    wake_read_ = pipe_fds[0];
+    wake_write_ = pipe_fds[1];
+    listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (listen_fd_ < 0) {
+        fail("socket");
+    }
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    socklen_t len = sizeof addr;
+    if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+        ::listen(listen_fd_, 8) != 0 ||
+        ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+        fail("bind/listen");
+    }
+    port_ = ntohs(addr.sin_port);
+    thread_ = std::thread([this] { run(); });
+}
+
+ScriptServer::~ScriptServer() {
+    const char byte = 'x';
+    [[maybe_unused]] const ssize_t n = ::write(wake_write_, &byte, 1);
+    thread_.join();
+    for (int fd : {listen_fd_, wake_read_, wake_write_}) {
+        if (fd >= 0) {
+            ::close(fd);
+        }
+    }
+}
+
+void ScriptServer::run() {
+    for (std::size_t i = 0; i < scripts_.size(); ++i) {
+        const int fd = accept_one();
+        if (fd < 0) {
+            break;
+        }
+        {
+            std::lock_guard lock(mutex_);
+            ++records_->connections;
+        }
+        Player(*this, fd, i).play(scripts_[i]);
+        ::close(fd);
+    }
+    // Refuse further connections rather than leave them waiting.
+    ::close(listen_fd_);
+    listen_fd_ = -1;
+    std::lock_guard lock(mutex_);
+    done_ = true;
+    done_cv_.notify_all();
+}
+
+int ScriptServer::accept_one() {
+    for (;;) {
+        const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd >= 0) {
+            const int one = 1;
+            ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+            return fd;
+        }
+        if (errno == EINTR || errno == ECONNABORTED) {
+            continue;
+        }
+        if (errno != EAGAIN && errno != EWOULDBLOCK) {
+            return -1;
+        }
+        if (wait_for(listen_fd_, POLLIN, wake_read_, forever()) != Wait::ready) {
+            return -1;
+        }
+    }
+}
+
+bool ScriptServer::wait_done(Millis timeout) {
+    std::unique_lock lock(mutex_);
+    return done_cv_.wait_for(lock, timeout, [this] { return done_; });
+}
+
+std::vector<ReceivedLine> ScriptServer::received_lines() const {
+    std::lock_guard lock(mutex_);
+    return records_->lines;
+}
+
+std::vector<std::string> ScriptServer::lines() const {
+    std::lock_guard lock(mutex_);
+    std::vector<std::string> out;
+    for (const auto& l : records_->lines) {
+        out.push_back(l.text);
+    }
+    return out;
+}
+
+std::vector<std::string> ScriptServer::mismatches() const {
+    std::lock_guard lock(mutex_);
+    return records_->mismatches;
+}
+
+std::vector<std::string> ScriptServer::messages() const {
+    std::lock_guard lock(mutex_);
+    return records_->messages;
+}
+
+std::vector<std::string> ScriptServer::raw_messages() const {
+    std::lock_guard lock(mutex_);
+    return records_->raw_messages;
+}
+
+std::string ScriptServer::received() const {
+    std::lock_guard lock(mutex_);
+    return records_->received;
+}
+
+std::size_t ScriptServer::reads() const {
+    std::lock_guard lock(mutex_);
+    return records_->reads;
+}
+
+std::size_t ScriptServer::connections() const {
+    std::lock_guard lock(mutex_);
+    return records_->connections;
+}
+
+bool ScriptServer::saw(std::string_view prefix) const {
+    return count(prefix) > 0;
+}
+
+std::size_t ScriptServer::count(std::string_view prefix) const {
+    std::lock_guard lock(mutex_);
+    return static_cast<std::size_t>(
+        std::count_if(records_->lines.begin(), records_->lines.end(),
+                      [&](const ReceivedLine& l) { return starts_with_nocase(l.text, prefix); }));
+}
+
+std::size_t ScriptServer::read_index_of(std::string_view prefix) const {
+    std::lock_guard lock(mutex_);
+    for (const auto& l : records_->lines) {
+        if (starts_with_nocase(l.text, prefix)) {
+            return l.read_index;
+        }
+    }
+    return std::string_view::npos;
+}
+
+}  // namespace smtpkit::test

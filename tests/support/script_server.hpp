@@ -1,0 +1,148 @@
+// An in-process SMTP server that plays a script, for tests that drive the
+// client through every error path: refusals, disconnects at any step,
+// stalls, replies split at every byte, malformed replies.
+//
+//   ScriptServer server(Script::esmtp({"PIPELINING"})
+//                           .expect("MAIL FROM:").send("250 ok\r\n")
+//                           .quit());
+//   client.connect("127.0.0.1", server.port(), options);
+//   ...
+//   ASSERT_TRUE(server.wait_done());
+//   EXPECT_THAT(server.mismatches(), IsEmpty());
+//
+// The server listens on 127.0.0.1 on an ephemeral port and serves one
+// connection per script, in order, on its own thread (plain POSIX sockets
+// and poll()). Every wait is bounded, and the destructor stops the thread
+// promptly whatever the script is doing, so a test never hangs.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+namespace smtpkit::test {
+
+using Millis = std::chrono::milliseconds;
+
+struct Step {
+    enum class Kind {
+        send,          // write `text`, `chunk` octets at a time (0: at once), `pause` between
+        expect,        // read one line; it must start with `text` (case-insensitive)
+        expect_data,   // read a DATA body up to CRLF.CRLF, store it decoded
+        read_bytes,    // read (and keep as raw input) at least `chunk` octets
+        delay,         // wait `pause`
+        close,         // FIN, then read and discard until the client closes
+        abort,         // RST: close at once with SO_LINGER 0
+        stall,         // read (and record) but never answer, until the client closes
+        stall_silent,  // neither read nor answer, until the client closes
+    };
+    Kind kind = Kind::send;
+    std::string text;
+    std::size_t chunk = 0;
+    Millis pause{0};
+};
+
+// The steps one connection plays. Builders return *this for chaining.
+class Script {
+  public:
+    Script& send(std::string bytes);
+    // Writes `bytes` `chunk` octets at a time with `pause` between writes
+    // (TCP_NODELAY is on, so each write leaves as its own segment).
+    Script& send_split(std::string bytes, std::size_t chunk = 1, Millis pause = Millis(1));
+    Script& expect(std::string prefix);
+    Script& expect_data();
+    Script& read_bytes(std::size_t count);
+    Script& delay(Millis duration);
+    Script& close();
+    Script& abort();
+    Script& stall();
+    Script& stall_silent();
+    // "250-first line" and then the connection closes: a reply cut short.
+    Script& close_mid_reply(std::string first_line = "250-first line\r\n");
+
+    // --- the common dialogue pieces ---------------------------------------
+    Script& greet(std::string line = "220 test.invalid ESMTP ready\r\n");
+    // Expects EHLO and answers 250 listing `extensions` (one per line).
+    Script& ehlo(const std::vector<std::string>& extensions = {});
+    Script& helo();
+    Script& quit();
+    // Greeting + EHLO: the prologue of most tests.
+    static Script esmtp(const std::vector<std::string>& extensions = {});
+    // Greeting + HELO.
+    static Script smtp();
+
+    const std::vector<Step>& steps() const { return steps_; }
+
+  private:
+    std::vector<Step> steps_;
+};
+
+// A line the server read outside a DATA body.
+struct ReceivedLine {
+    std::string text;        // without CRLF
+    std::size_t read_index;  // which recv() brought its last octet (counted from 0)
+    std::size_t connection;  // which connection (counted from 0)
+};
+
+class ScriptServer {
+  public:
+    explicit ScriptServer(Script script, Millis io_timeout = Millis(5000));
+    // One script per connection, served one after the other.
+    explicit ScriptServer(std::vector<Script> scripts, Millis io_timeout = Millis(5000));
+    ~ScriptServer();
+    ScriptServer(const ScriptServer&) = delete;
+    ScriptServer& operator=(const ScriptServer&) = delete;
+
+    std::uint16_t port() const { return port_; }
+
+    // Waits until every script has been played and its connection closed
+    // (the client must have closed its side). False on timeout.
+    bool wait_done(Millis timeout = Millis(3000));
+
+    // --- what happened (safe to call at any time) --------------------------
+    std::vector<ReceivedLine> received_lines() const;
+    std::vector<std::string> lines() const;  // texts of received_lines()
+    // Lines that did not match the script, or what went wrong instead
+    // ("expected 'RCPT', got 'DATA'"). Tests assert this is empty.
+    std::vector<std::string> mismatches() const;
+    std::vector<std::string> messages() const;      // each DATA body, decoded
+    std::vector<std::string> raw_messages() const;  // each DATA body as on the wire
+    std::string received() const;                   // every octet received
+    std::size_t reads() const;                      // recv() calls that returned data
+    std::size_t connections() const;                // connections accepted
+
+    // True when some received line starts with `prefix` (case-insensitive).
+    bool saw(std::string_view prefix) const;
+    std::size_t count(std::string_view prefix) const;
+    // The read_index of the first line starting with `prefix`; npos if none.
+    std::size_t read_index_of(std::string_view prefix) const;
+
+  private:
+    struct Records;
+    class Player;  // plays one script on one connection
+
+    void run();
+    int accept_one();
+
+    std::vector<Script> scripts_;
+    Millis io_timeout_;
+    int listen_fd_ = -1;
+    int wake_read_ = -1;
+    int wake_write_ = -1;
+    std::uint16_t port_ = 0;
+
+    mutable std::mutex mutex_;
+    std::condition_variable done_cv_;
+    bool done_ = false;
+    std::unique_ptr<Records> records_;
+    std::thread thread_;
+};
+
+}  // namespace smtpkit::test
