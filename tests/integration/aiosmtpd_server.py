@@ -1,0 +1,93 @@
+#!/usr/bin/python3
+"""A real SMTP server for smtpkit's integration tests (python3-aiosmtpd).
+
+Every message it accepts is written to --dir as two files:
+  msg-N.eml   the content exactly as aiosmtpd received it (dot-unstuffed,
+              line endings as sent; no headers added)
+  msg-N.json  the envelope: mail_from, rcpt_tos, mail_options, rcpt_options,
+              helo, peer
+N counts from 0. The .json file is renamed into place after the .eml file is
+complete, so its presence means the message is there in full.
+
+Recipients whose local part starts with "reject" get
+"550 5.1.1 <addr>: Recipient address rejected", so tests can see a refusal.
+
+Prints "READY <port>" on stdout once listening (--port 0 picks a free port,
+which avoids a race between choosing a port and binding it). Exits on
+SIGTERM or SIGINT. Runs only under /usr/bin/python3 (Debian's aiosmtpd).
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import sys
+
+from aiosmtpd.smtp import SMTP
+
+
+class SavingHandler:
+    def __init__(self, directory):
+        self.directory = directory
+        self.count = 0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.split("@", 1)[0].lower().startswith("reject"):
+            return "550 5.1.1 <%s>: Recipient address rejected" % address
+        envelope.rcpt_tos.append(address)
+        envelope.rcpt_options.extend(rcpt_options)
+        return "250 2.1.5 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        n = self.count
+        self.count += 1
+        base = os.path.join(self.directory, "msg-%d" % n)
+        with open(base + ".eml", "wb") as f:
+            f.write(envelope.original_content)
+        meta = {
+            "mail_from": envelope.mail_from,
+            "rcpt_tos": list(envelope.rcpt_tos),
+            "mail_options": list(envelope.mail_options),
+            "rcpt_options": list(envelope.rcpt_options),
+            "helo": session.host_name,
+            "peer": list(session.peer) if session.peer else None,
+        }
+        with open(base + ".json.tmp", "w", encoding="utf-8") as f:
+            json.dump(meta, f)
+        os.rename(base + ".json.tmp", base + ".json")
+        return "250 2.0.0 OK: saved as msg-%d" % n
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--dir", required=True)
+    parser.add_argument("--size-limit", type=int, default=33554432)
+    args = parser.parse_args()
+
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    handler = SavingHandler(args.dir)
+
+    def factory():
+        return SMTP(handler, hostname="aiosmtpd.smtpkit.test", enable_SMTPUTF8=True,
+                    data_size_limit=args.size_limit, loop=loop)
+
+    server = loop.run_until_complete(loop.create_server(factory, host=args.host, port=args.port))
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, loop.stop)
+    port = server.sockets[0].getsockname()[1]
+    print("READY %d" % port, flush=True)
+    try:
+        loop.run_forever()
+    finally:
+        server.close()
+        loop.run_until_complete(server.wait_closed())
+        loop.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,70 @@
+// A real python3-aiosmtpd server for integration tests, listening on a free
+// 127.0.0.1 port and storing every message it accepts exactly as received
+// (tests/integration/aiosmtpd_server.py). Stopped when the object goes away.
+//
+// It offers SIZE, 8BITMIME and SMTPUTF8 (no PIPELINING, CHUNKING or DSN),
+// accepts any sender and recipient except recipients whose local part starts
+// with "reject" ("550 5.1.1 <addr>: Recipient address rejected").
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "support/server_process.hpp"
+
+namespace smtpkit::test {
+
+struct AiosmtpdOptions {
+    // The SIZE limit it announces and enforces (552 beyond it).
+    std::size_t size_limit = 33554432;
+    // How long the server may take to say it is listening.
+    std::chrono::milliseconds start_timeout = 15s;
+};
+
+struct ReceivedMessage {
+    std::string mail_from;                  // as given in MAIL FROM, without <>
+    std::vector<std::string> rcpt_tos;      // accepted recipients, in order
+    std::vector<std::string> mail_options;  // MAIL FROM parameters (BODY=8BITMIME, ...)
+    std::string helo;                       // the EHLO/HELO name
+    std::string content;                    // the data, dot-unstuffed, line endings as received
+};
+
+class AiosmtpdServer {
+  public:
+    using Options = AiosmtpdOptions;
+
+    // Starts the server; throws std::runtime_error (with its stderr) when it
+    // does not report READY in time.
+    explicit AiosmtpdServer(Options options = {});
+    ~AiosmtpdServer();
+    AiosmtpdServer(const AiosmtpdServer&) = delete;
+    AiosmtpdServer& operator=(const AiosmtpdServer&) = delete;
+
+    std::uint16_t port() const { return port_; }
+    const std::filesystem::path& directory() const { return dir_.path(); }
+
+    // The messages stored so far, in the order they arrived.
+    std::vector<ReceivedMessage> messages() const;
+    // Waits until message number `index` (from 0) is stored; throws
+    // std::runtime_error with the server's stderr on timeout.
+    ReceivedMessage wait_for_message(std::size_t index = 0,
+                                     std::chrono::milliseconds timeout = 10s) const;
+
+    // What the server wrote to stderr (tracebacks, warnings).
+    std::string stderr_text() const;
+
+  private:
+    std::filesystem::path message_file(std::size_t index, const char* ext) const;
+    ReceivedMessage load(std::size_t index) const;
+
+    TempDir dir_;
+    std::filesystem::path store_;
+    std::uint16_t port_ = 0;
+    ChildProcess process_;
+};
+
+}  // namespace smtpkit::test

@@ -1,0 +1,412 @@
+#include "support/server_process.hpp"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <system_error>
+#include <thread>
+#include <utility>
+
+extern char** environ;
+
+namespace smtpkit::test {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+[[noreturn]] void throw_errno(const std::string& what) {
+    throw std::system_error(errno, std::generic_category(), what);
+}
+
+int remaining_ms(Clock::time_point deadline) {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    return left.count() > 0 ? static_cast<int>(left.count()) : 0;
+}
+
+// posix_spawn attributes that give the child default signal handling and an
+// empty mask, whatever the test runner set up for itself.
+class SpawnAttributes {
+  public:
+    SpawnAttributes() {
+        posix_spawnattr_init(&attr_);
+        sigset_t none;
+        sigemptyset(&none);
+        posix_spawnattr_setsigmask(&attr_, &none);
+        sigset_t defaults;
+        sigemptyset(&defaults);
+        for (int sig : {SIGPIPE, SIGTERM, SIGINT, SIGHUP, SIGCHLD, SIGQUIT}) {
+            sigaddset(&defaults, sig);
+        }
+        posix_spawnattr_setsigdefault(&attr_, &defaults);
+        posix_spawnattr_setflags(&attr_, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    }
+    ~SpawnAttributes() { posix_spawnattr_destroy(&attr_); }
+    SpawnAttributes(const SpawnAttributes&) = delete;
+    SpawnAttributes& operator=(const SpawnAttributes&) = delete;
+    const posix_spawnattr_t* get() const { return &attr_; }
+
+  private:
+    posix_spawnattr_t attr_;
+};
+
+class FileActions {
+  public:
+    FileActions() { posix_spawn_file_actions_init(&actions_); }
+    ~FileActions() { posix_spawn_file_actions_destroy(&actions_); }
+    FileActions(const FileActions&) = delete;
+    FileActions& operator=(const FileActions&) = delete;
+    posix_spawn_file_actions_t* get() { return &actions_; }
+
+  private:
+    posix_spawn_file_actions_t actions_;
+};
+
+pid_t spawn(const std::vector<std::string>& argv, posix_spawn_file_actions_t* actions) {
+    if (argv.empty()) {
+        throw std::invalid_argument("spawn: empty argv");
+    }
+    std::vector<char*> args;
+    for (const auto& a : argv) {
+        args.push_back(const_cast<char*>(a.c_str()));
+    }
+    args.push_back(nullptr);
+    SpawnAttributes attr;
+    pid_t pid = -1;
+    const bool has_path = argv[0].find('/') != std::string::npos;
+    const int rc = has_path
+                       ? posix_spawn(&pid, args[0], actions, attr.get(), args.data(), environ)
+                       : posix_spawnp(&pid, args[0], actions, attr.get(), args.data(), environ);
+    if (rc != 0) {
+        throw std::system_error(rc, std::generic_category(), "cannot start " + argv[0]);
+    }
+    return pid;
+}
+
+}  // namespace
+
+// ---- TempDir -----------------------------------------------------------------
+
+TempDir::TempDir(std::string_view prefix) {
+    std::string pattern = (std::filesystem::temp_directory_path() / prefix).string() + "XXXXXX";
+    if (mkdtemp(pattern.data()) == nullptr) {
+        throw_errno("mkdtemp " + pattern);
+    }
+    path_ = pattern;
+    if (chmod(path_.c_str(), 0755) != 0) {
+        throw_errno("chmod " + pattern);
+    }
+}
+
+TempDir::~TempDir() {
+    // A server process that is still exiting may create a file while we
+    // delete; try again briefly rather than leak the directory.
+    for (int attempt = 0; attempt < 5; ++attempt) {
+        std::error_code ec;
+        std::filesystem::remove_all(path_, ec);
+        if (!ec) {
+            return;
+        }
+        std::this_thread::sleep_for(50ms);
+    }
+}
+
+// ---- ChildProcess ------------------------------------------------------------
+
+ChildProcess::ChildProcess(const std::vector<std::string>& argv,
+                           const std::filesystem::path& stdout_file,
+                           const std::filesystem::path& stderr_file) {
+    FileActions actions;
+    const int flags = O_WRONLY | O_CREAT | O_APPEND;
+    posix_spawn_file_actions_addopen(actions.get(), 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(actions.get(), 1, stdout_file.c_str(), flags, 0644);
+    posix_spawn_file_actions_addopen(actions.get(), 2, stderr_file.c_str(), flags, 0644);
+    pid_ = spawn(argv, actions.get());
+}
+
+ChildProcess::~ChildProcess() {
+    stop();
+}
+
+ChildProcess::ChildProcess(ChildProcess&& other) noexcept
+    : pid_(std::exchange(other.pid_, -1)), status_(std::exchange(other.status_, std::nullopt)) {}
+
+ChildProcess& ChildProcess::operator=(ChildProcess&& other) noexcept {
+    if (this != &other) {
+        stop();
+        pid_ = std::exchange(other.pid_, -1);
+        status_ = std::exchange(other.status_, std::nullopt);
+    }
+    return *this;
+}
+
+bool ChildProcess::running() {
+    if (pid_ <= 0 || status_) {
+        return false;
+    }
+    int status = 0;
+    const pid_t r = waitpid(pid_, &status, WNOHANG);
+    if (r == pid_) {
+        status_ = status;
+        return false;
+    }
+    if (r < 0 && errno == ECHILD) {
+        status_ = 0;  // reaped elsewhere: treat as gone
+        return false;
+    }
+    return true;
+}
+
+bool ChildProcess::wait_for_exit(std::chrono::milliseconds timeout) {
+    const auto deadline = Clock::now() + timeout;
+    while (running()) {
+        if (Clock::now() >= deadline) {
+            return false;
+        }
+        std::this_thread::sleep_for(10ms);
+    }
+    return true;
+}
+
+void ChildProcess::stop(std::chrono::milliseconds grace, bool group) noexcept {
+    if (!running()) {
+        return;
+    }
+    const bool leads_group = group && getpgid(pid_) == pid_;
+    kill(pid_, SIGTERM);
+    if (wait_for_exit(grace)) {
+        return;
+    }
+    kill(leads_group ? -pid_ : pid_, SIGKILL);
+    wait_for_exit(5s);
+}
+
+// ---- commands and files ------------------------------------------------------
+
+std::string run_command(const std::vector<std::string>& argv, int& exit_code,
+                        std::chrono::milliseconds timeout) {
+    exit_code = -1;
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) {
+        throw_errno("pipe");
+    }
+    pid_t pid = -1;
+    try {
+        FileActions actions;
+        posix_spawn_file_actions_addopen(actions.get(), 0, "/dev/null", O_RDONLY, 0);
+        posix_spawn_file_actions_adddup2(actions.get(), fds[1], 1);
+        posix_spawn_file_actions_adddup2(actions.get(), fds[1], 2);
+        pid = spawn(argv, actions.get());
+    } catch (...) {
+        close(fds[0]);
+        close(fds[1]);
+        throw;
+    }
+    close(fds[1]);
+
+    std::string output;
+    const auto deadline = Clock::now() + timeout;
+    bool timed_out = false;
+    for (;;) {
+        pollfd pfd{fds[0], POLLIN, 0};
+        const int ms = remaining_ms(deadline);
+        if (ms == 0 || poll(&pfd, 1, ms) == 0) {
+            timed_out = true;
+            break;
+        }
+        char buf[4096];
+        const ssize_t n = read(fds[0], buf, sizeof buf);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            break;
+        }
+        output.append(buf, static_cast<std::size_t>(n));
+    }
+    close(fds[0]);
+    if (timed_out) {
+        kill(pid, SIGKILL);
+        output += "\n[" + argv[0] + " timed out and was killed]\n";
+    }
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (!timed_out && WIFEXITED(status)) {
+        exit_code = WEXITSTATUS(status);
+    }
+    return output;
+}
+
+std::string describe_wait_status(int status) {
+    if (WIFEXITED(status)) {
+        return "exited with " + std::to_string(WEXITSTATUS(status));
+    }
+    if (WIFSIGNALED(status)) {
+        return "killed by signal " + std::to_string(WTERMSIG(status));
+    }
+    return "stopped (status " + std::to_string(status) + ")";
+}
+
+std::uint16_t free_loopback_port() {
+    const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        throw_errno("socket");
+    }
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    socklen_t len = sizeof addr;
+    if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+        getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+        const int saved = errno;
+        close(fd);
+        errno = saved;
+        throw_errno("bind 127.0.0.1:0");
+    }
+    close(fd);
+    return ntohs(addr.sin_port);
+}
+
+std::string read_file(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        return {};
+    }
+    std::ostringstream out;
+    out << in.rdbuf();
+    return out.str();
+}
+
+void write_file(const std::filesystem::path& path, std::string_view content) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(content.data(), static_cast<std::streamsize>(content.size()));
+    if (!out.flush()) {
+        throw std::runtime_error("cannot write " + path.string());
+    }
+}
+
+// ---- SmtpLineConnection ------------------------------------------------------
+
+SmtpLineConnection::SmtpLineConnection(std::uint16_t port, std::chrono::milliseconds timeout)
+    : timeout_(timeout) {
+    fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd_ < 0) {
+        throw_errno("socket");
+    }
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(port);
+    const std::string where = "127.0.0.1:" + std::to_string(port);
+    if (connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        if (errno != EINPROGRESS) {
+            const int saved = errno;
+            close(fd_);
+            errno = saved;
+            throw_errno("connect " + where);
+        }
+        pollfd pfd{fd_, POLLOUT, 0};
+        int err = 0;
+        socklen_t len = sizeof err;
+        if (poll(&pfd, 1, static_cast<int>(timeout_.count())) != 1 ||
+            getsockopt(fd_, SOL_SOCKET, SO_ERROR, &err, &len) != 0 || err != 0) {
+            close(fd_);
+            errno = err != 0 ? err : ETIMEDOUT;
+            throw_errno("connect " + where);
+        }
+    }
+}
+
+SmtpLineConnection::~SmtpLineConnection() {
+    if (fd_ >= 0) {
+        close(fd_);
+    }
+}
+
+void SmtpLineConnection::send_raw(std::string_view bytes) {
+    const auto deadline = Clock::now() + timeout_;
+    while (!bytes.empty()) {
+        const ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+        if (n > 0) {
+            bytes.remove_prefix(static_cast<std::size_t>(n));
+            continue;
+        }
+        if (n < 0 && errno != EAGAIN && errno != EINTR) {
+            throw_errno("send");
+        }
+        pollfd pfd{fd_, POLLOUT, 0};
+        if (poll(&pfd, 1, remaining_ms(deadline)) == 0) {
+            throw std::runtime_error("send: timed out");
+        }
+    }
+}
+
+std::string SmtpLineConnection::read_line() {
+    const auto deadline = Clock::now() + timeout_;
+    for (;;) {
+        if (const auto eol = buffer_.find("\r\n"); eol != std::string::npos) {
+            std::string line = buffer_.substr(0, eol + 2);
+            buffer_.erase(0, eol + 2);
+            return line;
+        }
+        pollfd pfd{fd_, POLLIN, 0};
+        if (poll(&pfd, 1, remaining_ms(deadline)) == 0) {
+            throw std::runtime_error("no reply line within the timeout; got so far: " + buffer_);
+        }
+        char buf[4096];
+        const ssize_t n = recv(fd_, buf, sizeof buf, 0);
+        if (n == 0) {
+            throw std::runtime_error("connection closed by the server; got so far: " + buffer_);
+        }
+        if (n < 0) {
+            if (errno == EAGAIN || errno == EINTR) {
+                continue;
+            }
+            throw_errno("recv");
+        }
+        buffer_.append(buf, static_cast<std::size_t>(n));
+    }
+}
+
+std::string SmtpLineConnection::read_reply() {
+    std::string reply;
+    for (;;) {
+        const std::string line = read_line();
+        reply += line;
+        // "NNN-text" continues a multi-line reply; "NNN text" or "NNN" ends it.
+        if (line.size() < 6 || line[3] != '-') {
+            return reply;
+        }
+    }
+}
+
+int SmtpLineConnection::reply_code(std::string_view reply) {
+    if (reply.size() < 3) {
+        return 0;
+    }
+    int code = 0;
+    for (char c : reply.substr(0, 3)) {
+        if (c < '0' || c > '9') {
+            return 0;
+        }
+        code = code * 10 + (c - '0');
+    }
+    return code;
+}
+
+}  // namespace smtpkit::test
