@@ -1,0 +1,155 @@
+#include "cli/exit_codes.hpp"
+
+#include <sysexits.h>
+#include <string_view>
+
+#include "smtpkit/error.hpp"
+
+namespace smtpkit::cli {
+namespace {
+
+// Severity of a set of refusals: permanent wins, since retrying cannot turn
+// a 5xx into success even if the 4xx ones would pass later.
+enum class Severity { none, transient, permanent };
+
+Severity severity(const Reply& reply) {
+    if (reply.permanent()) {
+        return Severity::permanent;
+    }
+    return reply.transient() ? Severity::transient : Severity::none;
+}
+
+Severity worst(Severity a, Severity b) {
+    return a > b ? a : b;
+}
+
+Severity recipients_severity(const SendResult& result) {
+    Severity s = Severity::none;
+    for (const RecipientResult& r : result.recipients) {
+        s = worst(s, severity(r.reply));
+    }
+    return s;
+}
+
+int status_for(Severity s, int otherwise) {
+    switch (s) {
+        case Severity::permanent:
+            return EX_UNAVAILABLE;
+        case Severity::transient:
+            return EX_TEMPFAIL;
+        case Severity::none:
+            break;
+    }
+    return otherwise;
+}
+
+int exit_code_for_smtpkit(error e, const Reply& reply, const SendResult& result) {
+    switch (e) {
+        case error::greeting_refused:
+        case error::hello_refused:
+        case error::sender_refused:
+        case error::command_refused:
+        case error::message_refused:
+        case error::no_valid_recipients:
+            // Recipients refused before a later refusal count too; a refusal
+            // without a readable reply still is a refusal.
+            return status_for(worst(severity(reply), recipients_severity(result)), EX_UNAVAILABLE);
+
+        case error::reply_not_digits:
+        case error::reply_too_short:
+        case error::reply_bad_separator:
+        case error::reply_code_mismatch:
+        case error::reply_code_out_of_range:
+        case error::reply_line_too_long:
+        case error::reply_too_many_lines:
+        case error::reply_contains_nul:
+        case error::unexpected_reply:
+            return EX_PROTOCOL;
+
+        case error::connection_closed:
+        case error::timeout:
+        case error::cancelled:
+            return EX_TEMPFAIL;
+
+        case error::invalid_character:
+        case error::invalid_address:
+        case error::utf8_not_allowed:
+        case error::no_recipients:
+        case error::command_too_long:
+            return EX_DATAERR;
+        case error::invalid_domain:  // only --helo reaches EHLO/HELO
+            return EX_USAGE;
+
+        case error::invalid_command:
+        case error::not_connected:
+        case error::already_connected:
+        case error::operation_in_progress:
+        case error::session_failed:
+        case error::not_owner:
+            return EX_SOFTWARE;
+    }
+    return EX_SOFTWARE;
+}
+
+// Asio's resolver reports through its "asio.netdb" category; matching the
+// name keeps Asio out of the tool. HOST_NOT_FOUND (1) is final, the others
+// (TRY_AGAIN, NO_RECOVERY, NO_DATA) are treated as passing DNS trouble.
+constexpr int netdb_host_not_found = 1;
+
+bool is_unknown_host(std::error_code ec) {
+    return std::string_view(ec.category().name()) == "asio.netdb" &&
+           ec.value() == netdb_host_not_found;
+}
+
+}  // namespace
+
+int exit_code_for_error(std::error_code ec, const Reply& reply, const SendResult& result) {
+    if (!ec) {
+        return EX_OK;
+    }
+    if (ec.category() == error_category()) {
+        return exit_code_for_smtpkit(static_cast<error>(ec.value()), reply, result);
+    }
+    if (is_unknown_host(ec)) {
+        return EX_NOHOST;
+    }
+    // A negative reply before a system error (e.g. 421 then a reset) still
+    // says how final the failure is.
+    return status_for(severity(reply), EX_TEMPFAIL);
+}
+
+int exit_code_for_result(const SendResult& result) {
+    Severity s = recipients_severity(result);
+    if (!result.delivered()) {
+        s = worst(s, worst(severity(result.data_reply), severity(result.final_reply)));
+        // Not delivered and nothing refused: the connection failed somewhere.
+        return status_for(s, EX_TEMPFAIL);
+    }
+    return status_for(s, EX_OK);
+}
+
+int exit_code(const SendOutcome& outcome) {
+    if (!outcome.ec) {
+        return exit_code_for_result(outcome.result);
+    }
+    switch (outcome.stage) {
+        case Stage::check_input:
+            // Input checks use the library's own address and character rules.
+            return outcome.ec.category() == error_category()
+                       ? exit_code_for_error(outcome.ec, outcome.reply, outcome.result)
+                       : EX_DATAERR;
+        case Stage::read_message:
+            return EX_NOINPUT;
+        case Stage::connect:
+        case Stage::send:
+        case Stage::done:
+            break;
+    }
+    // A message that was sent but never answered: the server may have it.
+    if (outcome.result.verdict == Verdict::unknown) {
+        return EX_TEMPFAIL;
+    }
+    return exit_code_for_error(outcome.ec, outcome.reply, outcome.result);
+}
+
+}  // namespace smtpkit::cli

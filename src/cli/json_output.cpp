@@ -1,0 +1,193 @@
+#include "cli/json_output.hpp"
+
+#include <nlohmann/json.hpp>
+#include <string_view>
+#include <utility>
+
+#include "smtpkit/error.hpp"
+
+namespace smtpkit::cli {
+namespace {
+
+// Keys in the order written: the documented order, easier to read.
+using json = nlohmann::ordered_json;
+
+const char* smtpkit_error_name(error e) {
+    switch (e) {
+        case error::reply_not_digits:
+            return "reply_not_digits";
+        case error::reply_too_short:
+            return "reply_too_short";
+        case error::reply_bad_separator:
+            return "reply_bad_separator";
+        case error::reply_code_mismatch:
+            return "reply_code_mismatch";
+        case error::reply_code_out_of_range:
+            return "reply_code_out_of_range";
+        case error::reply_line_too_long:
+            return "reply_line_too_long";
+        case error::reply_too_many_lines:
+            return "reply_too_many_lines";
+        case error::reply_contains_nul:
+            return "reply_contains_nul";
+        case error::unexpected_reply:
+            return "unexpected_reply";
+        case error::connection_closed:
+            return "connection_closed";
+        case error::greeting_refused:
+            return "greeting_refused";
+        case error::hello_refused:
+            return "hello_refused";
+        case error::sender_refused:
+            return "sender_refused";
+        case error::command_refused:
+            return "command_refused";
+        case error::no_valid_recipients:
+            return "no_valid_recipients";
+        case error::message_refused:
+            return "message_refused";
+        case error::invalid_character:
+            return "invalid_character";
+        case error::invalid_address:
+            return "invalid_address";
+        case error::invalid_domain:
+            return "invalid_domain";
+        case error::command_too_long:
+            return "command_too_long";
+        case error::invalid_command:
+            return "invalid_command";
+        case error::utf8_not_allowed:
+            return "utf8_not_allowed";
+        case error::not_connected:
+            return "not_connected";
+        case error::already_connected:
+            return "already_connected";
+        case error::operation_in_progress:
+            return "operation_in_progress";
+        case error::session_failed:
+            return "session_failed";
+        case error::no_recipients:
+            return "no_recipients";
+        case error::not_owner:
+            return "not_owner";
+        case error::timeout:
+            return "timeout";
+        case error::cancelled:
+            return "cancelled";
+    }
+    return nullptr;
+}
+
+json reply_json(const Reply& reply) {
+    if (reply.empty()) {
+        return nullptr;
+    }
+    return {{"code", reply.code},
+            {"enhanced", reply.enhanced ? json(reply.enhanced->to_string()) : json(nullptr)},
+            {"text", reply.text()}};
+}
+
+json recipient_json(const RecipientResult& r) {
+    json j = {{"address", r.address}, {"accepted", r.accepted()}};
+    const json reply = reply_json(r.reply);
+    for (const char* key : {"code", "enhanced", "text"}) {
+        j[key] = reply.is_null() ? json(nullptr) : reply[key];
+    }
+    return j;
+}
+
+// Asio 1.22 reports socket errors in its own "asio.system" category, whose
+// values are errno values but which does not compare equal to std::errc.
+bool is_errno_category(const std::error_category& category) {
+    return category == std::generic_category() || category == std::system_category() ||
+           std::string_view(category.name()) == "asio.system";
+}
+
+// Names for the system errors a send meets most (as std::errc spells them).
+const char* system_error_name(std::error_code ec) {
+    if (!is_errno_category(ec.category())) {
+        return nullptr;
+    }
+    static constexpr std::pair<std::errc, const char*> names[] = {
+        {std::errc::connection_refused, "connection_refused"},
+        {std::errc::connection_reset, "connection_reset"},
+        {std::errc::connection_aborted, "connection_aborted"},
+        {std::errc::timed_out, "timed_out"},
+        {std::errc::network_unreachable, "network_unreachable"},
+        {std::errc::host_unreachable, "host_unreachable"},
+        {std::errc::broken_pipe, "broken_pipe"},
+        {std::errc::no_such_file_or_directory, "no_such_file_or_directory"},
+        {std::errc::is_a_directory, "is_a_directory"},
+        {std::errc::permission_denied, "permission_denied"},
+        {std::errc::io_error, "io_error"},
+        {std::errc::illegal_byte_sequence, "illegal_byte_sequence"},
+    };
+    for (const auto& [value, name] : names) {
+        if (ec.value() == static_cast<int>(value)) {
+            return name;
+        }
+    }
+    return nullptr;
+}
+
+json error_json(const SendOutcome& o) {
+    json j = {{"code", error_name(o.ec)},
+              {"value", o.ec.value()},
+              {"category", o.ec.category().name()},
+              {"message", o.ec.message()},
+              {"stage", stage_name(o.stage)}};
+    if (!o.subject.empty()) {
+        j["about"] = o.subject;
+    }
+    if (!o.reply.empty() && !o.reply.positive()) {
+        j["reply"] = reply_json(o.reply);
+    }
+    return j;
+}
+
+}  // namespace
+
+std::string error_name(std::error_code ec) {
+    if (ec.category() == error_category()) {
+        if (const char* name = smtpkit_error_name(static_cast<error>(ec.value()))) {
+            return name;
+        }
+    } else if (const char* name = system_error_name(ec)) {
+        return name;
+    }
+    return std::to_string(ec.value());
+}
+
+const char* stage_name(Stage stage) noexcept {
+    switch (stage) {
+        case Stage::check_input:
+            return "check_input";
+        case Stage::read_message:
+            return "read_message";
+        case Stage::connect:
+            return "connect";
+        case Stage::send:
+            return "send";
+        case Stage::done:
+            return "done";
+    }
+    return "unknown";
+}
+
+std::string json_report(const SendOutcome& o) {
+    const SendResult& r = o.result;
+    json recipients = json::array();
+    for (const RecipientResult& recipient : r.recipients) {
+        recipients.push_back(recipient_json(recipient));
+    }
+    json doc = {{"verdict", to_string(r.verdict)},  {"delivered", r.delivered()},
+                {"mail", reply_json(r.mail_reply)}, {"recipients", std::move(recipients)},
+                {"data", reply_json(r.data_reply)}, {"final", reply_json(r.final_reply)},
+                {"round_trips", r.round_trips},     {"bytes", r.bytes_sent}};
+    if (o.ec) {
+        doc["error"] = error_json(o);
+    }
+    return doc.dump(2, ' ', false, json::error_handler_t::replace);
+}
+
+}  // namespace smtpkit::cli

@@ -1,0 +1,34 @@
+// --json: a run's outcome as one JSON document on stdout, for scripts.
+//
+//   {"verdict": "delivered" | "not_delivered" | "unknown", "delivered": bool,
+//    "mail": reply | null, "recipients": [{"address", "accepted", "code", "enhanced", "text"}],
+//    "data": reply | null, "final": reply | null, "round_trips": n, "bytes": n,
+//    "error": {"code", "value", "category", "message", "stage", "about", "reply"}  (on failure)}
+//
+// A reply is {"code": 250, "enhanced": "2.0.0" | null, "text": "lines joined by \n"}; null
+// where the dialogue never got that far. error.code is a stable name for smtpkit's own
+// errors ("no_valid_recipients"), std::errc's for common system errors
+// ("connection_refused") and the number as a string for others; error.reply is
+// the server's refusal when there was one; error.about what the error concerns (an
+// address, a file, host and port), when that helps.
+#pragma once
+
+#include <string>
+#include <system_error>
+
+#include "cli/send_outcome.hpp"
+
+namespace smtpkit::cli {
+
+// The document, pretty-printed, without a trailing newline. Bytes that are
+// not UTF-8 (a server may send them) are replaced, never fatal.
+std::string json_report(const SendOutcome& outcome);
+
+// The stable name of an error for scripts: smtpkit's enumerator names
+// ("invalid_address"), std::errc's for common system errors
+// ("connection_refused"), else the number as text.
+std::string error_name(std::error_code ec);
+
+const char* stage_name(Stage stage) noexcept;
+
+}  // namespace smtpkit::cli

@@ -1,0 +1,257 @@
+#include "cli/send_command.hpp"
+
+#include <sysexits.h>
+
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <optional>
+
+#include "cli/exit_codes.hpp"
+#include "cli/json_output.hpp"
+#include "cli/message_compose.hpp"
+#include "cli/send_report.hpp"
+#include "cli/trace_printer.hpp"
+#include "smtpkit/protocol/address.hpp"
+#include "smtpkit/smtpkit.hpp"
+
+namespace smtpkit::cli {
+namespace {
+
+constexpr int max_timeout_seconds = 24 * 60 * 60;
+
+const char* const send_help_footer =
+    R"(Without --message, a plain-text UTF-8 message is composed from --from, --to,
+--subject and --text (Date, Message-ID and MIME headers added). --message sends
+a complete message file as it is ('-' reads stdin); its headers are not read
+for recipients: --to lists them all, Bcc included.
+
+--trace lines start with "C: " (client), "S: " (server) or "* " (notes).
+--json prints verdict, the reply to each step, each recipient's reply, round
+trips and bytes, and the error when the send failed.
+
+Exit status:
+  0   every recipient was accepted and the server took the message
+  64  bad command line
+  65  bad address, subject or text (or a UTF-8 address the server cannot take)
+  66  the --message file or stdin could not be read
+  68  the server's host name does not resolve
+  69  a permanent (5xx) refusal, including any recipient refused permanently
+      while the message went to the others
+  70  internal error
+  75  a temporary failure: 4xx refusal, timeout, connection refused/reset/closed,
+      or the connection lost after the message was sent (it may have arrived)
+  76  the server broke the SMTP protocol)";
+
+// Canonical address, or the outcome of a bad one.
+bool check_address(const std::string& input, bool sender, bool allow_null, std::string& canonical,
+                   SendOutcome& out) {
+    // UTF-8 passes here; whether the server takes it (SMTPUTF8) is known later.
+    const protocol::AddressRules rules{.allow_utf8 = true, .allow_null = allow_null};
+    canonical = protocol::canonical_address(input, rules, out.ec);
+    if (out.ec) {
+        out.subject = std::string(sender ? "bad sender address \"" : "bad recipient address \"") +
+                      input + "\"";
+        return false;
+    }
+    return true;
+}
+
+bool build_envelope(const SendOptions& o, Envelope& envelope, SendOutcome& out) {
+    // A null sender (bounces) only makes sense with a ready-made message: a
+    // composed one needs a From header.
+    if (!check_address(o.from, true, !o.message_file.empty(), envelope.from, out)) {
+        return false;
+    }
+    for (const std::string& to : o.to) {
+        std::string canonical;
+        if (!check_address(to, false, false, canonical, out)) {
+            return false;
+        }
+        envelope.to.emplace_back(std::move(canonical));
+    }
+    return true;
+}
+
+// Reports the first read error of `inner` through `failure`, so a message
+// cut short is told apart from a network failure.
+MessageSource watched(MessageSource inner, std::shared_ptr<std::error_code> failure) {
+    auto source = std::make_shared<MessageSource>(std::move(inner));
+    const auto size = source->size();
+    return MessageSource(
+        [source, failure](char* buf, std::size_t n, std::error_code& ec) {
+            const std::size_t got = source->read(buf, n, ec);
+            if (ec && !*failure) {
+                *failure = ec;
+            }
+            return got;
+        },
+        size);
+}
+
+std::string message_file_name(const SendOptions& o) {
+    return o.message_file == "-" ? std::string("the message on stdin")
+                                 : "message file \"" + o.message_file + "\"";
+}
+
+// The --message file or stdin; opened now so a typo fails before connecting.
+std::optional<MessageSource> open_message_file(const SendOptions& o, SendOutcome& out) {
+    if (o.message_file == "-") {
+        return MessageSource::from_stream(std::cin);
+    }
+    const std::filesystem::path path(o.message_file);
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+        out.ec = std::make_error_code(std::errc::is_a_directory);
+    } else if (std::ifstream probe(path, std::ios::binary); !probe.is_open()) {
+        out.ec = std::error_code(errno != 0 ? errno : ENOENT, std::generic_category());
+    } else {
+        return MessageSource::from_file(path);
+    }
+    out.stage = Stage::read_message;
+    out.subject = "cannot read " + message_file_name(o);
+    return std::nullopt;
+}
+
+std::optional<MessageSource> compose(const SendOptions& o, const Envelope& envelope,
+                                     SendOutcome& out) {
+    ComposeInput input{.from = envelope.from, .to = {}, .subject = o.subject, .text = o.text};
+    for (const Recipient& r : envelope.to) {
+        input.to.push_back(r.address);
+    }
+    ComposeContext context{.now = std::time(nullptr), .message_id = {}};
+    // Without a Message-ID the submission server adds one (RFC 6409 8.3).
+    context.message_id = make_message_id(local_host_name()).value_or("");
+    std::string bad_field;
+    std::string message = compose_message(input, context, out.ec, bad_field);
+    if (out.ec) {
+        out.subject = "bad " + bad_field;
+        return std::nullopt;
+    }
+    return MessageSource::from_string(std::move(message));
+}
+
+ConnectOptions connect_options(const SendOptions& o) {
+    ConnectOptions c;
+    c.options = o.no_extended ? Option::none : Option::extended;
+    if (o.port == default_smtps_port) {
+        c.options |= Option::secure_implicit;  // 465 is TLS from the first byte (RFC 8314)
+    }
+    c.timeout = std::chrono::seconds(o.timeout);
+    c.helo_name = o.helo;
+    return c;
+}
+
+void deliver(const SendOptions& o, const Envelope& envelope, MessageSource message,
+             const std::error_code& read_failure, SendOutcome& out) {
+    Client client;
+    if (o.trace) {
+        client.set_trace(TracePrinter(std::cerr));
+    }
+    const ConnectOptions options = connect_options(o);
+    const auto port = static_cast<std::uint16_t>(o.port);
+
+    out.stage = Stage::connect;
+    client.connect(o.server, port, options, out.ec);
+    if (out.ec) {
+        out.subject = "connecting to " + o.server + " port " +
+                      std::to_string(effective_port(port, options.options));
+        out.reply = client.last_reply();
+        return;
+    }
+    out.stage = Stage::send;
+    out.result = client.send(envelope, std::move(message), out.ec);
+    if (read_failure) {
+        out.stage = Stage::read_message;
+        out.ec = read_failure;
+        out.subject = "cannot read " + message_file_name(o);
+    } else if (out.ec) {
+        out.reply = client.last_reply();
+    } else {
+        out.stage = Stage::done;
+    }
+    // The outcome is known; a failing QUIT changes nothing about it.
+    std::error_code ignored;
+    client.quit(ignored);
+}
+
+void report(const SendOptions& o, const SendOutcome& out) {
+    if (o.json) {
+        std::cout << json_report(out) << '\n';
+    } else {
+        for (const std::string& line : summary_lines(out)) {
+            std::cout << line << '\n';
+        }
+    }
+    std::cout.flush();
+    for (const std::string& line : error_lines(out)) {
+        std::cerr << line << '\n';
+    }
+}
+
+std::string check_helo(const std::string& name) {
+    return protocol::is_valid_domain(name, false)
+               ? std::string()
+               : "not a valid host name or address literal for EHLO/HELO: " + name;
+}
+
+}  // namespace
+
+int run_send(const SendOptions& o) {
+    SendOutcome out;
+    Envelope envelope;
+    auto read_failure = std::make_shared<std::error_code>();
+    if (build_envelope(o, envelope, out)) {
+        std::optional<MessageSource> message =
+            o.message_file.empty() ? compose(o, envelope, out) : open_message_file(o, out);
+        if (message) {
+            deliver(o, envelope, watched(std::move(*message), read_failure), *read_failure, out);
+        }
+    }
+    report(o, out);
+    return exit_code(out);
+}
+
+Subcommand add_send_command(CLI::App& tool) {
+    auto options = std::make_shared<SendOptions>();
+    SendOptions& o = *options;
+    CLI::App* cmd = tool.add_subcommand("send", "Send one message to one or more recipients");
+    cmd->footer(send_help_footer);
+
+    cmd->add_option("--server", o.server, "SMTP server name or address")
+        ->type_name("HOST")
+        ->capture_default_str();
+    cmd->add_option("--port", o.port, "Server port (0: 25; 465: TLS; 587: ESMTP)")
+        ->type_name("N")
+        ->check(CLI::Range(0, 65535).description(""))
+        ->capture_default_str();
+    cmd->add_option("--timeout", o.timeout, "Limit for connecting and for each reply")
+        ->type_name("SECONDS")
+        ->check(CLI::Range(1, max_timeout_seconds).description(""))
+        ->capture_default_str();
+    cmd->add_option("--from", o.from, "Sender (MAIL FROM; From: if composed)")
+        ->type_name("ADDR")
+        ->required();
+    cmd->add_option("--to", o.to, "Recipient; repeat for more")->type_name("ADDR")->required();
+    CLI::Option* subject =
+        cmd->add_option("--subject", o.subject, "Subject of the composed message")
+            ->type_name("TEXT");
+    CLI::Option* text =
+        cmd->add_option("--text", o.text, "Body of the composed message")->type_name("TEXT");
+    cmd->add_option("--message", o.message_file, "Send this RFC 5322 message as it is")
+        ->type_name("FILE|-")
+        ->excludes(subject)
+        ->excludes(text);
+    cmd->add_option("--helo", o.helo, "Name for EHLO/HELO (default: host name)")
+        ->type_name("NAME")
+        ->check(CLI::Validator(check_helo, "", "HELO name"));
+    cmd->add_flag("--no-extended", o.no_extended, "HELO only, no ESMTP extensions");
+    cmd->add_flag("--trace", o.trace, "Print the SMTP dialogue on stderr");
+    cmd->add_flag("--json", o.json, "Print the result as JSON on stdout");
+
+    return Subcommand{cmd, [options] { return run_send(*options); }};
+}
+
+}  // namespace smtpkit::cli

@@ -1,0 +1,37 @@
+// What one `smtpkit send` run came to: the single value the exit code, the
+// JSON document and the human summary are all derived from, so the three can
+// never disagree.
+#pragma once
+
+#include <string>
+#include <system_error>
+
+#include "smtpkit/envelope.hpp"
+#include "smtpkit/reply.hpp"
+
+namespace smtpkit::cli {
+
+// How far the run got. When `ec` is set, the stage it failed in.
+enum class Stage {
+    check_input,   // command-line values: addresses, subject, text
+    read_message,  // the --message file or stdin (before or while sending)
+    connect,       // resolve, connect, greeting, EHLO/HELO
+    send,          // MAIL, RCPT, DATA, end of data
+    done,          // the transaction ran to its end (ec is empty)
+};
+
+struct SendOutcome {
+    Stage stage = Stage::check_input;
+    std::error_code ec;
+    std::string subject;  // what the failure concerns, e.g. "recipient \"x\"" or "host:25"
+    Reply reply;          // the server's last reply when ec is set (may be empty)
+    SendResult result;    // meaningful from Stage::send on
+};
+
+// True when the transaction reached the server's verdict on the message or
+// its recipients, so the per-recipient replies are worth showing.
+inline bool has_transaction(const SendOutcome& o) {
+    return !o.result.mail_reply.empty();
+}
+
+}  // namespace smtpkit::cli
