@@ -19,6 +19,10 @@ install(FILES ${CMAKE_CURRENT_BINARY_DIR}/smtpkitConfig.cmake
               ${CMAKE_CURRENT_BINARY_DIR}/smtpkitConfigVersion.cmake
     DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/smtpkit)
 
+# Relocatable: the prefix is found from where the .pc file lies.
+file(RELATIVE_PATH SMTPKIT_PC_RELATIVE_PREFIX "${CMAKE_INSTALL_FULL_LIBDIR}/pkgconfig"
+    "${CMAKE_INSTALL_PREFIX}")
+string(REGEX REPLACE "/$" "" SMTPKIT_PC_RELATIVE_PREFIX "${SMTPKIT_PC_RELATIVE_PREFIX}")
 configure_file(cmake/smtpkit.pc.in ${CMAKE_CURRENT_BINARY_DIR}/smtpkit.pc @ONLY)
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/smtpkit.pc
     DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

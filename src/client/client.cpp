@@ -46,6 +46,23 @@ bool is_refusal(std::error_code ec) {
     throw system_error(ec);
 }
 
+// The reply that decided a transaction's outcome, if the server gave one.
+const Reply* deciding_reply(const SendResult& r, std::error_code ec) {
+    if (ec == error::sender_refused) {
+        return &r.mail_reply;
+    }
+    if (ec == error::no_valid_recipients) {
+        return r.recipients.empty() ? nullptr : &r.recipients.back().reply;
+    }
+    if (!r.final_reply.empty()) {
+        return &r.final_reply;
+    }
+    if (ec == error::message_refused && !r.data_reply.empty()) {
+        return &r.data_reply;
+    }
+    return nullptr;
+}
+
 }  // namespace
 
 struct Client::Impl {
@@ -65,6 +82,7 @@ struct Client::Impl {
     bool ready(std::error_code& ec);
     Reply simple(protocol::Command cmd, std::error_code& ec);
     SendResult write_content(MessageSource& message, std::error_code& ec);
+    SendResult conclude(protocol::Event done, std::error_code& ec);
     std::error_code finish(std::error_code ec);
 };
 
@@ -240,13 +258,7 @@ SendResult Client::send(const Envelope& envelope, MessageSource message, std::er
     if (std::holds_alternative<protocol::ReadyForData>(done)) {
         return d.write_content(message, ec);
     }
-    SendResult result;
-    if (auto* t = std::get_if<protocol::TransactionDone>(&done)) {
-        result = std::move(t->result);
-        ec = t->ec;
-    }
-    d.finish(ec);
-    return result;
+    return d.conclude(std::move(done), ec);
 }
 
 // Streams the message in chunks (never all of it in memory), then the end of
@@ -275,11 +287,19 @@ SendResult Client::Impl::write_content(MessageSource& message, std::error_code& 
         }
     }
     tracer.info("message content: " + std::to_string(total) + " octets");
-    protocol::Event done = run(ec);
+    return conclude(run(ec), ec);
+}
+
+// The outcome of a transaction. last_reply() becomes the reply that decided
+// it (not the RSET that tidied up after it), as SocketTools' GetResultCode.
+SendResult Client::Impl::conclude(protocol::Event done, std::error_code& ec) {
     SendResult result;
     if (auto* t = std::get_if<protocol::TransactionDone>(&done)) {
         result = std::move(t->result);
         ec = t->ec;
+        if (const Reply* decisive = deciding_reply(result, ec)) {
+            last_reply = *decisive;
+        }
     }
     finish(ec);
     return result;

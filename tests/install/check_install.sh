@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs the build into a scratch prefix, then builds a consumer with
+# find_package(smtpkit CONFIG) and another with pkg-config, and runs both far
+# enough to prove they link and load (usage error, exit 64).
+set -euo pipefail
+build=${1:?build dir}
+source_dir=${2:?source dir}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+cmake --install "$build" --prefix "$work/prefix" >/dev/null
+test -f "$work/prefix/include/smtpkit/smtpkit.hpp"
+ls "$work"/prefix/lib*/libsmtpkit.a "$work"/prefix/lib*/libsmtpkit.so >/dev/null
+ls "$work"/prefix/lib*/pkgconfig/smtpkit.pc >/dev/null
+test -x "$work/prefix/bin/smtpkit"
+
+cmake -S "$source_dir/examples/consumer" -B "$work/consumer" -G Ninja \
+      -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
+cmake --build "$work/consumer" >/dev/null
+set +e
+LD_LIBRARY_PATH=$(echo "$work"/prefix/lib*) "$work/consumer/send_one" 2>/dev/null
+status=$?
+set -e
+[[ $status -eq 64 ]] || { echo "find_package consumer: exit $status, expected 64"; exit 1; }
+
+export PKG_CONFIG_PATH=$(echo "$work"/prefix/lib*/pkgconfig)
+# shellcheck disable=SC2046
+g++ -std=c++20 "$source_dir/examples/consumer/send_one.cpp" -o "$work/send_one_pc" \
+    $(pkg-config --cflags --libs smtpkit) -Wl,-rpath,$(echo "$work"/prefix/lib*)
+set +e
+"$work/send_one_pc" 2>/dev/null
+status=$?
+set -e
+[[ $status -eq 64 ]] || { echo "pkg-config consumer: exit $status, expected 64"; exit 1; }
+echo "install ok: find_package and pkg-config consumers build and run"
