@@ -6,13 +6,13 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <gtest/gtest.h>
 #include <cerrno>
 #include <chrono>
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 #include <memory>
 #include <string>
 
+#include "scripted/assertions.hpp"
 #include "support/script_server.hpp"
 
 namespace smtpkit::test {
@@ -20,14 +20,10 @@ namespace {
 
 using std::chrono::milliseconds;
 using std::chrono::steady_clock;
-using ::testing::ElementsAre;
-using ::testing::HasSubstr;
-using ::testing::IsEmpty;
-using ::testing::SizeIs;
 
 // A blocking client socket with a receive timeout: nothing here can hang.
 class RawClient {
-public:
+  public:
     explicit RawClient(std::uint16_t port, milliseconds recv_timeout = milliseconds(2000)) {
         fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
         timeval tv{};
@@ -85,7 +81,7 @@ public:
         }
     }
 
-private:
+  private:
     std::string take() { return std::exchange(buffer_, {}); }
 
     int fd_ = -1;
@@ -109,8 +105,8 @@ TEST(ScriptServer, PlaysGreetingAndEhlo) {
     EXPECT_EQ(c.read_until("\r\n"), "221 2.0.0 bye\r\n");
     c.close();
     ASSERT_TRUE(server.wait_done());
-    EXPECT_THAT(server.mismatches(), IsEmpty());
-    EXPECT_THAT(server.lines(), ElementsAre("EHLO client.example", "QUIT"));
+    EXPECT_TRUE(no_mismatches(server.mismatches()));
+    EXPECT_EQ(server.lines(), (std::vector<std::string>{"EHLO client.example", "QUIT"}));
     EXPECT_EQ(server.connections(), 1u);
     EXPECT_TRUE(server.saw("ehlo"));  // case-insensitive
     EXPECT_FALSE(server.saw("HELO"));
@@ -124,9 +120,9 @@ TEST(ScriptServer, RecordsAMismatch) {
     c.read_until("\r\n");
     c.close();
     ASSERT_TRUE(server.wait_done());
-    ASSERT_THAT(server.mismatches(), SizeIs(1));
-    EXPECT_THAT(server.mismatches()[0], HasSubstr("expected 'EHLO '"));
-    EXPECT_THAT(server.mismatches()[0], HasSubstr("HELO client.example"));
+    ASSERT_EQ(server.mismatches().size(), 1u) << ::testing::PrintToString(server.mismatches());
+    EXPECT_TRUE(has_substr(server.mismatches()[0], "expected 'EHLO '"));
+    EXPECT_TRUE(has_substr(server.mismatches()[0], "HELO client.example"));
 }
 
 TEST(ScriptServer, ReportsALineWithoutCrlf) {
@@ -136,8 +132,8 @@ TEST(ScriptServer, ReportsALineWithoutCrlf) {
     c.write("NOOP\n");
     c.close();
     ASSERT_TRUE(server.wait_done());
-    ASSERT_THAT(server.mismatches(), SizeIs(1));
-    EXPECT_THAT(server.mismatches()[0], HasSubstr("CRLF"));
+    ASSERT_EQ(server.mismatches().size(), 1u) << ::testing::PrintToString(server.mismatches());
+    EXPECT_TRUE(has_substr(server.mismatches()[0], "CRLF"));
 }
 
 TEST(ScriptServer, ReportsAScriptStepTheClientNeverReached) {
@@ -146,8 +142,8 @@ TEST(ScriptServer, ReportsAScriptStepTheClientNeverReached) {
     c.read_until("\r\n");
     c.close();
     ASSERT_TRUE(server.wait_done());
-    ASSERT_THAT(server.mismatches(), SizeIs(1));
-    EXPECT_THAT(server.mismatches()[0], HasSubstr("end of connection"));
+    ASSERT_EQ(server.mismatches().size(), 1u) << ::testing::PrintToString(server.mismatches());
+    EXPECT_TRUE(has_substr(server.mismatches()[0], "end of connection"));
 }
 
 TEST(ScriptServer, ExpectTimesOut) {
@@ -160,8 +156,8 @@ TEST(ScriptServer, ExpectTimesOut) {
     EXPECT_TRUE(c.eof());
     EXPECT_LT(steady_clock::now() - start, milliseconds(1500));
     ASSERT_TRUE(server.wait_done());
-    ASSERT_THAT(server.mismatches(), SizeIs(1));
-    EXPECT_THAT(server.mismatches()[0], HasSubstr("timed out"));
+    ASSERT_EQ(server.mismatches().size(), 1u) << ::testing::PrintToString(server.mismatches());
+    EXPECT_TRUE(has_substr(server.mismatches()[0], "timed out"));
 }
 
 TEST(ScriptServer, DecodesDataBodies) {
@@ -189,11 +185,12 @@ TEST(ScriptServer, DecodesDataBodies) {
     EXPECT_EQ(c.read_until("\r\n"), "250 ok\r\n");
     c.close();
     ASSERT_TRUE(server.wait_done());
-    EXPECT_THAT(server.mismatches(), IsEmpty());
-    EXPECT_THAT(server.messages(), ElementsAre("Subject: x\r\n\r\n.starts with a dot\r\n", ""));
-    EXPECT_THAT(server.raw_messages(), ElementsAre(wire, ".\r\n"));
+    EXPECT_TRUE(no_mismatches(server.mismatches()));
+    EXPECT_EQ(server.messages(),
+              (std::vector<std::string>{"Subject: x\r\n\r\n.starts with a dot\r\n", ""}));
+    EXPECT_EQ(server.raw_messages(), (std::vector<std::string>{wire, ".\r\n"}));
     // Content lines are not command lines.
-    EXPECT_THAT(server.lines(), ElementsAre("HELO me", "DATA", "DATA"));
+    EXPECT_EQ(server.lines(), (std::vector<std::string>{"HELO me", "DATA", "DATA"}));
 }
 
 TEST(ScriptServer, ReportsBareLfInData) {
@@ -204,8 +201,8 @@ TEST(ScriptServer, ReportsBareLfInData) {
     c.read_until("\r\n");
     c.close();
     ASSERT_TRUE(server.wait_done());
-    ASSERT_THAT(server.mismatches(), SizeIs(1));
-    EXPECT_THAT(server.mismatches()[0], HasSubstr("bare CR or LF"));
+    ASSERT_EQ(server.mismatches().size(), 1u) << ::testing::PrintToString(server.mismatches());
+    EXPECT_TRUE(has_substr(server.mismatches()[0], "bare CR or LF"));
 }
 
 TEST(ScriptServer, DataSplitAcrossWritesIsReassembled) {
@@ -220,8 +217,8 @@ TEST(ScriptServer, DataSplitAcrossWritesIsReassembled) {
     EXPECT_EQ(c.read_until("\r\n"), "250 ok\r\n");
     c.close();
     ASSERT_TRUE(server.wait_done());
-    EXPECT_THAT(server.mismatches(), IsEmpty());
-    EXPECT_THAT(server.messages(), ElementsAre("body\r\n"));
+    EXPECT_TRUE(no_mismatches(server.mismatches()));
+    EXPECT_EQ(server.messages(), (std::vector<std::string>{"body\r\n"}));
 }
 
 TEST(ScriptServer, SendSplitWritesOneOctetAtATime) {
@@ -255,7 +252,7 @@ TEST(ScriptServer, CountsClientWritesByRead) {
     c.read_until("\r\n");
     c.close();
     ASSERT_TRUE(server.wait_done());
-    EXPECT_THAT(server.mismatches(), IsEmpty());
+    EXPECT_TRUE(no_mismatches(server.mismatches()));
     EXPECT_EQ(server.read_index_of("MAIL"), server.read_index_of("RCPT"));
     EXPECT_EQ(server.read_index_of("MAIL"), server.read_index_of("DATA"));
     EXPECT_LT(server.read_index_of("DATA"), server.read_index_of("NOOP"));
@@ -274,8 +271,8 @@ TEST(ScriptServer, CloseEndsTheStreamCleanly) {
     std::this_thread::sleep_for(milliseconds(50));
     c.close();
     ASSERT_TRUE(server.wait_done());
-    EXPECT_THAT(server.mismatches(), IsEmpty());
-    EXPECT_THAT(server.lines(), ElementsAre("EHLO late"));
+    EXPECT_TRUE(no_mismatches(server.mismatches()));
+    EXPECT_EQ(server.lines(), (std::vector<std::string>{"EHLO late"}));
 }
 
 TEST(ScriptServer, CloseMidReply) {
@@ -304,7 +301,7 @@ TEST(ScriptServer, StallAnswersNothingButRecords) {
     c.write("EHLO me\r\n");
     EXPECT_EQ(c.read_once(), -1);  // the receive timeout: no answer
     EXPECT_EQ(c.last_errno(), EAGAIN);
-    EXPECT_THAT(server->lines(), ElementsAre("EHLO me"));
+    EXPECT_EQ(server->lines(), (std::vector<std::string>{"EHLO me"}));
     EXPECT_FALSE(server->wait_done(milliseconds(50)));
     // Destroying the server while it stalls and the client is still there
     // must not wait for anything.
@@ -327,8 +324,22 @@ TEST(ScriptServer, SilentStallReadsNothingAndEndsOnClose) {
     c.read_until("\r\n");
     c.write("EHLO me\r\n");
     std::this_thread::sleep_for(milliseconds(50));
-    EXPECT_THAT(server.lines(), IsEmpty());
+    EXPECT_TRUE(server.lines().empty()) << ::testing::PrintToString(server.lines());
     EXPECT_EQ(server.reads(), 0u);
+    c.close();
+    EXPECT_TRUE(server.wait_done(milliseconds(1000)));
+}
+
+TEST(ScriptServer, SilentStallReadsAfterItsLimit) {
+    ScriptServer server(Script().send("220 hi\r\n").stall_silent(milliseconds(200)));
+    RawClient c(server.port(), milliseconds(600));
+    c.read_until("\r\n");
+    c.write("EHLO me\r\n");
+    std::this_thread::sleep_for(milliseconds(100));
+    EXPECT_EQ(server.reads(), 0u);
+    std::this_thread::sleep_for(milliseconds(300));
+    EXPECT_EQ(server.lines(), (std::vector<std::string>{"EHLO me"}));
+    EXPECT_EQ(c.read_once(), -1);  // still no answer
     c.close();
     EXPECT_TRUE(server.wait_done(milliseconds(1000)));
 }
@@ -387,7 +398,7 @@ TEST(ScriptServer, RecordsLinesAfterTheScriptEnds) {
     std::this_thread::sleep_for(milliseconds(20));
     c.close();
     ASSERT_TRUE(server.wait_done());
-    EXPECT_THAT(server.lines(), ElementsAre("NOOP", "RSET", "partial"));
+    EXPECT_EQ(server.lines(), (std::vector<std::string>{"NOOP", "RSET", "partial"}));
     EXPECT_EQ(server.received(), "NOOP\r\nRSET\r\npartial");
 }
 

@@ -160,8 +160,8 @@ Script& Script::stall() {
     return *this;
 }
 
-Script& Script::stall_silent() {
-    steps_.push_back({Step::Kind::stall_silent, {}, 0, Millis(0)});
+Script& Script::stall_silent(Millis limit) {
+    steps_.push_back({Step::Kind::stall_silent, {}, 0, limit});
     return *this;
 }
 
@@ -230,7 +230,7 @@ class ScriptServer::Player {
     void close_gracefully();
     void abort();
     void read_until_closed();
-    void wait_until_closed();
+    void wait_until_closed(Millis limit);
 
     Fill fill(Clock::time_point deadline);
     std::size_t consume(std::size_t n);
@@ -281,7 +281,7 @@ bool ScriptServer::Player::run_step(const Step& step) {
             read_until_closed();
             return false;
         case Step::Kind::stall_silent:
-            wait_until_closed();
+            wait_until_closed(step.pause);
             return false;
     }
     return false;
@@ -442,9 +442,12 @@ void ScriptServer::Player::read_until_closed() {
     }
 }
 
-void ScriptServer::Player::wait_until_closed() {
+void ScriptServer::Player::wait_until_closed(Millis limit) {
     // No POLLIN: the client's octets stay unread; only its close wakes us.
-    wait_for(fd_, POLLRDHUP, server_.wake_read_, forever());
+    const Wait w = wait_for(fd_, POLLRDHUP, server_.wake_read_, Clock::now() + limit);
+    if (w == Wait::timeout) {
+        read_until_closed();
+    }
 }
 
 ScriptServer::Player::Fill ScriptServer::Player::fill(Clock::time_point deadline) {

@@ -41,7 +41,7 @@ struct Step {
         close,         // FIN, then read and discard until the client closes
         abort,         // RST: close at once with SO_LINGER 0
         stall,         // read (and record) but never answer, until the client closes
-        stall_silent,  // neither read nor answer, until the client closes
+        stall_silent,  // neither read nor answer for `pause`, then as stall
     };
     Kind kind = Kind::send;
     std::string text;
@@ -63,7 +63,11 @@ class Script {
     Script& close();
     Script& abort();
     Script& stall();
-    Script& stall_silent();
+    // Neither reads nor answers, so the client's writes back up. A client
+    // that closes with unsent data queues its FIN behind that data, which a
+    // server that never reads never sees: after `limit` the server goes on
+    // as stall() (reads and discards until the client closes).
+    Script& stall_silent(Millis limit = Millis(2000));
     // "250-first line" and then the connection closes: a reply cut short.
     Script& close_mid_reply(std::string first_line = "250-first line\r\n");
 

@@ -1,0 +1,109 @@
+// The server's greeting: refusals (RFC 5321 3.1: 421 and 554) fail connect()
+// with greeting_refused and the reply; a multi-line 220 is a greeting.
+#include "scripted/client_fixture.hpp"
+
+namespace smtpkit::test {
+namespace {
+
+struct Refusal {
+    int code;
+    std::string reply;
+    std::string text;  // what last_reply().text() must hold
+};
+
+class GreetingRefused : public ::testing::TestWithParam<Refusal> {};
+
+TEST_P(GreetingRefused, ConnectFailsWithTheReply) {
+    const Refusal& r = GetParam();
+    ScriptServer server(Script().send(r.reply));
+    Client client;
+    std::error_code ec;
+    client.connect("127.0.0.1", server.port(), esmtp_options(), ec);
+    EXPECT_EQ(ec, error::greeting_refused);
+    EXPECT_EQ(client.last_error(), error::greeting_refused);
+    EXPECT_EQ(client.last_reply().code, r.code);
+    EXPECT_TRUE(has_substr(client.last_reply().text(), r.text));
+    EXPECT_FALSE(client.connected());
+    client.disconnect();
+    expect_server_done(server);
+    EXPECT_FALSE(server.saw("EHLO"));
+    EXPECT_FALSE(server.saw("HELO"));
+}
+
+TEST_P(GreetingRefused, ThrowingFormThrowsWithTheCode) {
+    const Refusal& r = GetParam();
+    ScriptServer server(Script().send(r.reply));
+    Client client;
+    try {
+        client.connect("127.0.0.1", server.port(), esmtp_options());
+        ADD_FAILURE() << "connect() did not throw";
+    } catch (const smtpkit::system_error& e) {
+        EXPECT_EQ(e.code(), error::greeting_refused);
+        // The server's words reach the person reading the error.
+        EXPECT_TRUE(has_substr(std::string(e.what()), r.text));
+    }
+    EXPECT_EQ(client.last_reply().code, r.code);
+    client.disconnect();
+    expect_server_done(server);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Codes, GreetingRefused,
+    ::testing::Values(Refusal{421, "421 4.3.2 mx.test busy, try later\r\n", "busy, try later"},
+                      Refusal{554, "554 5.7.1 no SMTP service here\r\n", "no SMTP service here"},
+                      Refusal{554, "554-mx.test\r\n554 go away\r\n", "go away"}),
+    [](const auto& info) {
+        return "code" + std::to_string(info.param.code) + "_" + std::to_string(info.index);
+    });
+
+TEST(Greeting, MultiLine220IsAccepted) {
+    ScriptServer server(Script()
+                            .send("220-mx.test ESMTP\r\n220-second line\r\n220 third line\r\n")
+                            .ehlo({"PIPELINING"})
+                            .quit());
+    Client client;
+    std::error_code ec;
+    client.connect("127.0.0.1", server.port(), esmtp_options(), ec);
+    ASSERT_FALSE(ec) << ec.message();
+    EXPECT_TRUE(client.connected());
+    // The EHLO came once, after the whole greeting.
+    EXPECT_EQ(server.count("EHLO"), 1u);
+    client.quit(ec);
+    EXPECT_FALSE(ec) << ec.message();
+    expect_server_done(server);
+    EXPECT_EQ(server.lines(), (std::vector<std::string>{"EHLO client.example", "QUIT"}));
+}
+
+TEST(Greeting, ConnectWhenAlreadyConnectedIsRefused) {
+    ScriptServer server(Script::esmtp().quit());
+    Client client;
+    std::error_code ec;
+    client.connect("127.0.0.1", server.port(), esmtp_options(), ec);
+    ASSERT_FALSE(ec) << ec.message();
+    client.connect("127.0.0.1", server.port(), esmtp_options(), ec);
+    EXPECT_EQ(ec, error::already_connected);
+    EXPECT_TRUE(client.connected());
+    client.quit(ec);
+    EXPECT_FALSE(ec) << ec.message();
+    expect_server_done(server);
+    EXPECT_EQ(server.connections(), 1u);
+}
+
+TEST(Greeting, NoServerListening) {
+    std::uint16_t port = 0;
+    {
+        // A port that was just free and is closed again.
+        ScriptServer server(Script{});
+        port = server.port();
+    }
+    Client client;
+    std::error_code ec;
+    Stopwatch watch;
+    client.connect("127.0.0.1", port, esmtp_options(), ec);
+    EXPECT_TRUE(ec);
+    EXPECT_FALSE(client.connected());
+    EXPECT_LT(watch.elapsed(), 2500ms);
+}
+
+}  // namespace
+}  // namespace smtpkit::test
