@@ -47,6 +47,20 @@ enum class error {
     // --- time and cancellation ---
     timeout,    // the server did not answer within the timeout
     cancelled,  // cancel() was called
+
+    // --- TLS (each aborts the session before any AUTH or MAIL) ---
+    starttls_not_offered,       // TLS is required and the server does not offer STARTTLS
+    starttls_refused,           // the server answered STARTTLS with anything but 220
+    starttls_injection,         // bytes followed the 220 to STARTTLS before the handshake
+    tls_handshake_failed,       // the TLS handshake failed (see the message for why)
+    tls_version_refused,        // the server speaks only TLS versions we do not allow
+    certificate_expired,        // the server's certificate has expired
+    certificate_not_yet_valid,  // the server's certificate is not valid yet
+    certificate_self_signed,    // the server's certificate signs itself
+    certificate_untrusted,      // the chain does not lead to a trusted CA
+    certificate_host_mismatch,  // the certificate is for another host name or address
+    certificate_invalid,        // any other certificate verification failure
+    tls_setup_failed,           // bad CA file, client certificate or key
 };
 
 const std::error_category& error_category() noexcept;

@@ -129,6 +129,8 @@ const char* to_string(Verb v) noexcept {
             return "HELP";
         case Verb::quit:
             return "QUIT";
+        case Verb::starttls:
+            return "STARTTLS";
         case Verb::raw:
             return "RAW";
     }
@@ -177,6 +179,10 @@ Command Command::help(std::string topic) {
 }
 Command Command::quit() {
     return Command(Verb::quit, {});
+}
+
+Command Command::starttls() {
+    return Command(Verb::starttls, {});
 }
 Command Command::raw(std::string line) {
     return Command(Verb::raw, std::move(line));
@@ -237,6 +243,7 @@ std::error_code Command::check(bool allow_utf8) {
         case Verb::data:
         case Verb::rset:
         case Verb::quit:
+        case Verb::starttls:
             line = to_string(verb_);
             break;
         case Verb::vrfy:

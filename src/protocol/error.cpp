@@ -69,6 +69,32 @@ class ErrorCategory final : public std::error_category {
                 return "the server did not answer in time";
             case error::cancelled:
                 return "the operation was cancelled";
+            case error::starttls_not_offered:
+                return "TLS is required but the server does not offer STARTTLS";
+            case error::starttls_refused:
+                return "TLS is required but the server refused STARTTLS";
+            case error::starttls_injection:
+                return "the server sent data after agreeing to STARTTLS and before the TLS "
+                       "handshake (a STARTTLS injection attack or a broken server)";
+            case error::tls_handshake_failed:
+                return "the TLS handshake failed";
+            case error::tls_version_refused:
+                return "the server offers only TLS versions below the allowed minimum (TLS 1.2; "
+                       "see secure_fallback)";
+            case error::certificate_expired:
+                return "the server's certificate has expired";
+            case error::certificate_not_yet_valid:
+                return "the server's certificate is not valid yet";
+            case error::certificate_self_signed:
+                return "the server's certificate is self-signed and not trusted";
+            case error::certificate_untrusted:
+                return "the server's certificate does not chain to a trusted certificate authority";
+            case error::certificate_host_mismatch:
+                return "the server's certificate does not match the host name";
+            case error::certificate_invalid:
+                return "the server's certificate failed verification";
+            case error::tls_setup_failed:
+                return "the TLS settings could not be loaded (CA file, client certificate or key)";
         }
         return "unknown smtpkit error";
     }
@@ -103,9 +129,12 @@ class ConditionCategory final : public std::error_category {
                 case condition::transient:
                     return e == error::timeout || e == error::connection_closed;
                 case condition::permanent:
-                    return (e >= error::invalid_character && e <= error::no_recipients);
+                    return (e >= error::invalid_character && e <= error::no_recipients) ||
+                           (e >= error::starttls_not_offered && e <= error::tls_setup_failed &&
+                            e != error::starttls_refused);
                 case condition::protocol_violation:
-                    return e >= error::reply_not_digits && e <= error::unexpected_reply;
+                    return (e >= error::reply_not_digits && e <= error::unexpected_reply) ||
+                           e == error::starttls_injection;
                 case condition::misuse:
                     return e >= error::invalid_character && e <= error::not_owner;
             }

@@ -202,6 +202,31 @@ void Session::command(Command cmd) {
     queue(cmd);
 }
 
+void Session::starttls() {
+    if (!start(State::ready, "starttls")) {
+        return;
+    }
+    if (!caps_.starttls()) {
+        events_.emplace_back(OperationFailed{make_error_code(error::starttls_not_offered), {}});
+        return;
+    }
+    Command cmd = Command::starttls();
+    cmd.check();
+    set_state(State::starttls);
+    queue(cmd);
+}
+
+void Session::tls_established() {
+    if (state_ != State::handshake) {
+        start(State::handshake, "tls");
+        return;
+    }
+    caps_ = {};
+    extended_ = false;
+    parser_.reset();
+    set_state(State::connected);
+}
+
 void Session::quit() {
     if (state_ == State::closed || state_ == State::failed) {
         start(State::ready, "quit");
@@ -242,6 +267,16 @@ std::size_t Session::feed(std::string_view bytes) {
         }
         if (parser_.has_reply()) {
             on_reply(parser_.take());
+        }
+        if (state_ == State::handshake && used < bytes.size()) {
+            // RFC 3207 / Poddebniak et al. 2021: plaintext after the 220 would
+            // be read as if it came over TLS. Refuse it, however short, and
+            // take back the go-ahead so that no handshake starts.
+            std::erase_if(events_, [](const Event& e) {
+                return std::holds_alternative<TlsHandshakeNeeded>(e);
+            });
+            fail(make_error_code(error::starttls_injection));
+            break;
         }
     }
     return used;
@@ -316,6 +351,9 @@ void Session::on_reply(Reply reply) {
             break;
         case State::command:
             on_command(reply);
+            break;
+        case State::starttls:
+            on_starttls(reply);
             break;
         case State::quitting:
             set_state(State::closed);
@@ -483,6 +521,18 @@ void Session::on_data_end(const Reply& reply) {
     end_transaction(make_error_code(error::message_refused));
 }
 
+void Session::on_starttls(const Reply& reply) {
+    if (reply.code == 220) {
+        set_state(State::handshake);
+        events_.emplace_back(TlsHandshakeNeeded{});
+        return;
+    }
+    // 454, 501, 502, anything: no TLS. The caller required it, so the
+    // session is over; it must never go on in plaintext.
+    set_state(State::closed);
+    events_.emplace_back(OperationFailed{make_error_code(error::starttls_refused), reply});
+}
+
 void Session::on_command(const Reply& reply) {
     set_state(State::ready);
     events_.emplace_back(CommandDone{reply});
@@ -508,6 +558,10 @@ const char* to_string(Session::State s) noexcept {
             return "resetting";
         case Session::State::command:
             return "command";
+        case Session::State::starttls:
+            return "starttls";
+        case Session::State::handshake:
+            return "handshake";
         case Session::State::quitting:
             return "quitting";
         case Session::State::closed:

@@ -390,5 +390,64 @@ TEST(Session, RepliesSplitAtEveryByteGiveTheSameResult) {
     }
 }
 
+const char* const ehlo_starttls =
+    "250-mx.example.org hello\r\n250-PIPELINING\r\n250-STARTTLS\r\n250 AUTH PLAIN LOGIN\r\n";
+
+TEST(Session, StarttlsWaitsForTheHandshakeThenForgetsCapabilities) {
+    Harness h;
+    h.greet_and_hello(ehlo_starttls);
+    h.session.starttls();
+    EXPECT_EQ(h.written(), "STARTTLS\r\n");
+    h.server("220 2.0.0 ready to start TLS\r\n");
+    auto done = h.completion();
+    ASSERT_TRUE(done && std::holds_alternative<TlsHandshakeNeeded>(*done));
+    EXPECT_FALSE(h.session.wants_read()) << "nothing may be read before the handshake";
+    h.session.tls_established();
+    EXPECT_TRUE(h.session.capabilities().empty());
+    EXPECT_EQ(h.session.state(), Session::State::connected);
+    h.session.hello();
+    EXPECT_EQ(h.written(), "EHLO client.example.com\r\n");
+}
+
+TEST(Session, BytesAfterThe220ToStarttlsAreAnInjection) {
+    for (const char* injected : {"250-AUTH PLAIN\r\n250 ok\r\n", "2", "\r\n"}) {
+        Harness h;
+        h.greet_and_hello(ehlo_starttls);
+        h.session.starttls();
+        h.written();
+        h.session.feed(std::string("220 ready\r\n") + injected);
+        auto done = h.completion();
+        ASSERT_TRUE(done);
+        const auto* failed = std::get_if<OperationFailed>(&*done);
+        ASSERT_NE(failed, nullptr) << "injected: " << injected;
+        EXPECT_EQ(failed->ec, error::starttls_injection);
+        EXPECT_FALSE(h.session.usable());
+    }
+}
+
+TEST(Session, StarttlsAnsweredWithAnythingBut220EndsTheSession) {
+    for (const char* reply : {"454 4.7.0 TLS not available\r\n", "502 5.5.1 no\r\n", "421 bye\r\n",
+                              "250 ok\r\n", "354 what\r\n"}) {
+        Harness h;
+        h.greet_and_hello(ehlo_starttls);
+        h.session.starttls();
+        h.written();
+        h.server(reply);
+        const auto failed = std::get<OperationFailed>(*h.completion());
+        EXPECT_EQ(failed.ec, error::starttls_refused) << reply;
+        EXPECT_FALSE(h.session.usable()) << reply;
+        h.session.begin_transaction(envelope({"a@example.net"}));
+        EXPECT_TRUE(h.written().empty()) << "no MAIL after a refused STARTTLS";
+    }
+}
+
+TEST(Session, StarttlsNotOfferedIsRefusedWithoutSendingIt) {
+    Harness h;
+    h.greet_and_hello(ehlo_plain);
+    h.session.starttls();
+    EXPECT_EQ(std::get<OperationFailed>(*h.completion()).ec, error::starttls_not_offered);
+    EXPECT_TRUE(h.written().empty());
+}
+
 }  // namespace
 }  // namespace smtpkit::protocol

@@ -10,7 +10,7 @@
 
 namespace smtpkit::protocol {
 
-enum class Verb { ehlo, helo, mail, rcpt, data, rset, noop, vrfy, expn, help, quit, raw };
+enum class Verb { ehlo, helo, mail, rcpt, data, rset, noop, vrfy, expn, help, quit, starttls, raw };
 
 const char* to_string(Verb v) noexcept;
 
@@ -34,6 +34,7 @@ public:
     static Command expn(std::string text);
     static Command help(std::string topic = {});
     static Command quit();
+    static Command starttls();
     // Any command text the caller writes (the seed's Command): one line, checked.
     static Command raw(std::string line);
 

@@ -55,6 +55,8 @@ struct HelloDone {
     bool extended;  // true after EHLO, false after HELO
 };
 struct ReadyForData {};  // 354: write content with send_data(), then finish_data()
+// 220 to STARTTLS: run the TLS handshake now, then call tls_established().
+struct TlsHandshakeNeeded {};
 struct TransactionDone {
     SendResult result;
     // {} when delivered; sender_refused, no_valid_recipients or message_refused
@@ -70,7 +72,7 @@ struct OperationFailed {
     Reply reply;  // the server's reply when it refused; empty on protocol errors
 };
 using Event = std::variant<CommandSent, ReplyReceived, Greeted, HelloDone, ReadyForData,
-                           TransactionDone, CommandDone, OperationFailed>;
+                           TlsHandshakeNeeded, TransactionDone, CommandDone, OperationFailed>;
 
 bool is_completion(const Event& e) noexcept;
 
@@ -86,6 +88,8 @@ class Session {
         data_end,     // waiting for the reply after the end of data
         resetting,    // waiting for the RSET that ends a failed transaction
         command,      // waiting for a simple command's reply
+        starttls,     // STARTTLS sent, waiting for 220
+        handshake,    // 220 received: the transport runs the TLS handshake
         quitting,     // QUIT sent
         closed,       // the dialogue is over (QUIT answered, or greeting refused)
         failed,       // protocol violation or lost connection: unusable
@@ -101,6 +105,13 @@ class Session {
     void send_data(std::string_view content);  // only in State::data
     void finish_data();
     void command(Command cmd);  // RSET, NOOP, VRFY, EXPN, HELP, raw
+    // STARTTLS (RFC 3207), only when offered and nothing else is in flight, so
+    // it is always the last command of its group. On 220 the session stops
+    // reading: any byte that came after the 220 fails it (response injection).
+    void starttls();
+    // The handshake succeeded: everything learned in plaintext is forgotten
+    // and the session needs EHLO again (RFC 3207 4.2).
+    void tls_established();
     void quit();
 
     // --- bytes ----------------------------------------------------------------
@@ -146,6 +157,7 @@ class Session {
     void end_transaction(std::error_code ec);
     void on_data_end(const Reply& reply);
     void on_command(const Reply& reply);
+    void on_starttls(const Reply& reply);
 
     SessionConfig config_;
     ReplyParser parser_;
