@@ -87,8 +87,41 @@ int exit_code_for_smtpkit(error e, const Reply& reply, const SendResult& result)
         case error::session_failed:
         case error::not_owner:
             return EX_SOFTWARE;
+
+        case error::starttls_refused:
+            return status_for(severity(reply), EX_UNAVAILABLE);
+        case error::starttls_not_offered:
+        case error::tls_version_refused:
+        case error::certificate_expired:
+        case error::certificate_not_yet_valid:
+        case error::certificate_self_signed:
+        case error::certificate_untrusted:
+        case error::certificate_host_mismatch:
+        case error::certificate_invalid:
+            // The server cannot give the security asked for; retrying will not help.
+            return EX_UNAVAILABLE;
+        case error::starttls_injection:
+        case error::tls_handshake_failed:
+            return EX_PROTOCOL;
+        case error::tls_setup_failed:
+            return EX_CONFIG;
+
+        default:
+            break;
     }
-    return EX_SOFTWARE;
+    // An error added to the library after this table: its condition decides,
+    // so the tool keeps building and exits sensibly until it is listed here.
+    const std::error_code ec = make_error_code(e);
+    if (ec == condition::protocol_violation) {
+        return EX_PROTOCOL;
+    }
+    if (ec == condition::misuse) {
+        return EX_DATAERR;
+    }
+    if (ec == condition::transient) {
+        return EX_TEMPFAIL;
+    }
+    return status_for(severity(reply), EX_UNAVAILABLE);
 }
 
 // Asio's resolver reports through its "asio.netdb" category; matching the

@@ -13,16 +13,21 @@
 //   69 EX_UNAVAILABLE   a permanent (5xx) refusal: greeting, EHLO/HELO, sender, the message,
 //                       or any recipient -- also when the message was delivered to the
 //                       others (the JSON then shows "delivered": true), because not every
-//                       recipient was accepted and retrying cannot change that
+//                       recipient was accepted and retrying cannot change that; and when
+//                       the server cannot give the TLS security required (no STARTTLS,
+//                       only old TLS versions, a certificate that does not verify)
 //   70 EX_SOFTWARE      an internal error (the library reported misuse by the tool)
 //   75 EX_TEMPFAIL      a temporary failure worth retrying: a 4xx refusal (and no 5xx one),
 //                       a timeout, connection refused/reset/closed, a DNS failure that may
 //                       pass, or a connection lost after the message was sent (verdict
 //                       "unknown": retrying may deliver it twice)
-//   76 EX_PROTOCOL      the server broke the SMTP protocol (garbled or unexpected replies)
+//   76 EX_PROTOCOL      the server broke the SMTP protocol (garbled or unexpected replies,
+//                       data injected after STARTTLS) or the TLS handshake failed
+//   78 EX_CONFIG        the local TLS settings could not be loaded (CA file, certificate, key)
 //
-// Errors from elsewhere (the OS, TLS) that fit none of these count as temporary
-// (75): they come from the network path far more often than from the input.
+// Errors from elsewhere (the OS) that fit none of these count as temporary (75):
+// they come from the network path far more often than from the input. An
+// smtpkit error added after this table is placed by its condition.
 #pragma once
 
 #include <system_error>

@@ -74,6 +74,34 @@ const char* smtpkit_error_name(error e) {
             return "timeout";
         case error::cancelled:
             return "cancelled";
+        case error::starttls_not_offered:
+            return "starttls_not_offered";
+        case error::starttls_refused:
+            return "starttls_refused";
+        case error::starttls_injection:
+            return "starttls_injection";
+        case error::tls_handshake_failed:
+            return "tls_handshake_failed";
+        case error::tls_version_refused:
+            return "tls_version_refused";
+        case error::certificate_expired:
+            return "certificate_expired";
+        case error::certificate_not_yet_valid:
+            return "certificate_not_yet_valid";
+        case error::certificate_self_signed:
+            return "certificate_self_signed";
+        case error::certificate_untrusted:
+            return "certificate_untrusted";
+        case error::certificate_host_mismatch:
+            return "certificate_host_mismatch";
+        case error::certificate_invalid:
+            return "certificate_invalid";
+        case error::tls_setup_failed:
+            return "tls_setup_failed";
+        default:
+            // Added to the library after this list: error_name() falls back
+            // to the number, and the build does not break.
+            break;
     }
     return nullptr;
 }

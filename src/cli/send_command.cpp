@@ -39,11 +39,12 @@ Exit status:
   66  the --message file or stdin could not be read
   68  the server's host name does not resolve
   69  a permanent (5xx) refusal, including any recipient refused permanently
-      while the message went to the others
+      while the message went to the others, or TLS required and not possible
   70  internal error
   75  a temporary failure: 4xx refusal, timeout, connection refused/reset/closed,
       or the connection lost after the message was sent (it may have arrived)
-  76  the server broke the SMTP protocol)";
+  76  the server broke the SMTP protocol, or the TLS handshake failed
+  78  the local TLS settings could not be loaded)";
 
 // Canonical address, or the outcome of a bad one.
 bool check_address(const std::string& input, bool sender, bool allow_null, std::string& canonical,
