@@ -126,7 +126,7 @@ echo "== $cli send ... --trace"
 "$cli" send --server 127.0.0.1 --port "$port" --from demo@localhost --to root@localhost \
   --subject "Hello from smtpkit" \
   --text "This message was sent by the smtpkit CLI to a private Postfix on 127.0.0.1:$port." \
-  --trace
+  --trace 2>&1  # the trace goes to stderr: keep it in order with the rest
 
 # ---- wait for local delivery, then show it --------------------------------------
 mbox=$dir/mail/root

@@ -238,6 +238,23 @@ std::string PostfixServer::log() const {
     return read_file(directory() / "postfix.log");
 }
 
+std::string PostfixServer::wait_for_log(std::string_view text,
+                                        std::chrono::milliseconds timeout) const {
+    const auto deadline = Clock::now() + timeout;
+    for (;;) {
+        std::string now = log();
+        if (now.find(text) != std::string::npos) {
+            return now;
+        }
+        if (Clock::now() >= deadline) {
+            throw std::runtime_error("the Postfix log shows no \"" + std::string(text) +
+                                     "\" within " + std::to_string(timeout.count()) + " ms:\n" +
+                                     now);
+        }
+        std::this_thread::sleep_for(20ms);
+    }
+}
+
 std::vector<std::string> split_mbox(std::string_view mbox) {
     std::vector<std::string> messages;
     std::size_t pos = 0;

@@ -196,59 +196,83 @@ void ChildProcess::stop(std::chrono::milliseconds grace, bool group) noexcept {
 
 // ---- commands and files ------------------------------------------------------
 
-std::string run_command(const std::vector<std::string>& argv, int& exit_code,
-                        std::chrono::milliseconds timeout) {
-    exit_code = -1;
-    int fds[2];
-    if (pipe2(fds, O_CLOEXEC) != 0) {
+CommandOutput run_capture(const std::vector<std::string>& argv, std::chrono::milliseconds timeout) {
+    int out_fds[2];
+    int err_fds[2];
+    if (pipe2(out_fds, O_CLOEXEC) != 0) {
+        throw_errno("pipe");
+    }
+    if (pipe2(err_fds, O_CLOEXEC) != 0) {
+        close(out_fds[0]);
+        close(out_fds[1]);
         throw_errno("pipe");
     }
     pid_t pid = -1;
     try {
         FileActions actions;
         posix_spawn_file_actions_addopen(actions.get(), 0, "/dev/null", O_RDONLY, 0);
-        posix_spawn_file_actions_adddup2(actions.get(), fds[1], 1);
-        posix_spawn_file_actions_adddup2(actions.get(), fds[1], 2);
+        posix_spawn_file_actions_adddup2(actions.get(), out_fds[1], 1);
+        posix_spawn_file_actions_adddup2(actions.get(), err_fds[1], 2);
         pid = spawn(argv, actions.get());
     } catch (...) {
-        close(fds[0]);
-        close(fds[1]);
+        for (int fd : {out_fds[0], out_fds[1], err_fds[0], err_fds[1]}) {
+            close(fd);
+        }
         throw;
     }
-    close(fds[1]);
+    close(out_fds[1]);
+    close(err_fds[1]);
 
-    std::string output;
+    CommandOutput result;
+    // Read both pipes as they fill, so that neither side blocks the child.
+    pollfd pfds[2] = {{out_fds[0], POLLIN, 0}, {err_fds[0], POLLIN, 0}};
+    std::string* sinks[2] = {&result.out, &result.err};
     const auto deadline = Clock::now() + timeout;
     bool timed_out = false;
-    for (;;) {
-        pollfd pfd{fds[0], POLLIN, 0};
+    while (pfds[0].fd >= 0 || pfds[1].fd >= 0) {
         const int ms = remaining_ms(deadline);
-        if (ms == 0 || poll(&pfd, 1, ms) == 0) {
+        if (ms == 0 || poll(pfds, 2, ms) == 0) {
             timed_out = true;
             break;
         }
-        char buf[4096];
-        const ssize_t n = read(fds[0], buf, sizeof buf);
-        if (n < 0 && errno == EINTR) {
-            continue;
+        for (int i = 0; i < 2; ++i) {
+            if (pfds[i].fd < 0 || pfds[i].revents == 0) {
+                continue;
+            }
+            char buf[4096];
+            const ssize_t n = read(pfds[i].fd, buf, sizeof buf);
+            if (n > 0) {
+                sinks[i]->append(buf, static_cast<std::size_t>(n));
+            } else if (n == 0 || errno != EINTR) {
+                close(pfds[i].fd);
+                pfds[i].fd = -1;  // poll ignores negative descriptors
+            }
         }
-        if (n <= 0) {
-            break;
-        }
-        output.append(buf, static_cast<std::size_t>(n));
     }
-    close(fds[0]);
+    for (const auto& pfd : pfds) {
+        if (pfd.fd >= 0) {
+            close(pfd.fd);
+        }
+    }
     if (timed_out) {
         kill(pid, SIGKILL);
-        output += "\n[" + argv[0] + " timed out and was killed]\n";
+        result.err += "\n[" + argv[0] + " timed out and was killed]\n";
     }
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
+    result.status = status;
     if (!timed_out && WIFEXITED(status)) {
-        exit_code = WEXITSTATUS(status);
+        result.exit_code = WEXITSTATUS(status);
     }
-    return output;
+    return result;
+}
+
+std::string run_command(const std::vector<std::string>& argv, int& exit_code,
+                        std::chrono::milliseconds timeout) {
+    CommandOutput r = run_capture(argv, timeout);
+    exit_code = r.exit_code;
+    return r.out + r.err;
 }
 
 std::string describe_wait_status(int status) {

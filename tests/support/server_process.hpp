@@ -61,8 +61,19 @@ class ChildProcess {
     std::optional<int> status_;
 };
 
-// Runs a command to completion (bounded); returns its output (stdout and
-// stderr together) and sets `exit_code` (-1 when it did not exit normally).
+struct CommandOutput {
+    int exit_code = -1;  // -1: killed (by a signal, or for taking too long)
+    int status = 0;      // the raw wait status
+    std::string out;     // stdout
+    std::string err;     // stderr
+};
+
+// Runs a command to completion, killing it after `timeout`.
+CommandOutput run_capture(const std::vector<std::string>& argv,
+                          std::chrono::milliseconds timeout = 60s);
+
+// Runs a command to completion (bounded); returns its output (stdout, then
+// stderr) and sets `exit_code` (-1 when it did not exit normally).
 std::string run_command(const std::vector<std::string>& argv, int& exit_code,
                         std::chrono::milliseconds timeout = 60s);
 
