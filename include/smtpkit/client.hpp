@@ -24,6 +24,7 @@
 #include "smtpkit/options.hpp"
 #include "smtpkit/protocol/capabilities.hpp"
 #include "smtpkit/reply.hpp"
+#include "smtpkit/tls.hpp"
 
 namespace smtpkit {
 
@@ -81,11 +82,15 @@ class Client {
     // The extensions from the last EHLO (empty after HELO).
     const Capabilities& capabilities() const noexcept;
     const Capabilities& extensions() const noexcept { return capabilities(); }
+    // The TLS session: protocol, cipher, certificate, verification result.
+    // inactive when the connection is plaintext.
+    const SecurityInfo& security_info() const noexcept;
 
     void set_trace(TraceHandler handler);
 
-  private:
-    struct Impl;
+      struct Impl;  // src/client/client_impl.hpp
+
+private:
     std::unique_ptr<Impl> impl_;
 };
 

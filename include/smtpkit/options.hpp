@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <string>
 
+#include "smtpkit/tls.hpp"
+
 namespace smtpkit {
 
 enum class Option : std::uint32_t {
@@ -47,6 +49,7 @@ struct ConnectOptions {
     Option options = Option::none;
     std::chrono::seconds timeout{60};  // bounds every wait: connect, each read, each write
     std::string helo_name;             // empty: the machine's host name
+    TlsOptions tls;                    // trust anchors and client certificate
 };
 
 // The seed's port rules: 0 means 25, or 465 with secure_implicit.

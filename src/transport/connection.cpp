@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "smtpkit/error.hpp"
+#include "transport/tls_session.hpp"
 
 namespace smtpkit::transport {
 
@@ -65,20 +66,65 @@ void Connection::async_connect(std::string host, std::uint16_t port, Duration ti
         });
 }
 
+void Connection::async_handshake(asio::ssl::context& context, const std::string& host,
+                                 bool verify, bool implicit, Duration timeout, Handler handler) {
+    tls_.emplace(socket_, context);
+    handshake_done_ = false;
+    tls_detail_.clear();
+    if (!prepare_peer(tls_->native_handle(), host)) {
+        tls_detail_ = "OpenSSL refused the host name " + host;
+        handler(make_error_code(error::tls_setup_failed));
+        return;
+    }
+    arm(timeout);
+    tls_->async_handshake(
+        asio::ssl::stream_base::client,
+        [this, host, verify, implicit, handler = std::move(handler)](std::error_code ec) {
+            ec = settle(ec);
+            SSL* ssl = tls_->native_handle();
+            if (ec) {
+                handler(classify_handshake_error(ec, ssl, tls_detail_));
+                return;
+            }
+            security_ = describe_session(ssl, host, implicit);
+            if (verify) {
+                // SSL_VERIFY_PEER already stopped a bad chain; this also
+                // catches a server that sent no certificate at all.
+                ec = verification_error(ssl);
+                if (ec) {
+                    tls_detail_ = security_.verify_result;
+                    handler(ec);
+                    return;
+                }
+            }
+            handshake_done_ = true;
+            handler({});
+        });
+}
+
 void Connection::async_write(std::string_view data, Duration timeout, IoHandler handler) {
     arm(timeout);
-    asio::async_write(socket_, asio::buffer(data.data(), data.size()),
-                      [this, handler = std::move(handler)](std::error_code ec, std::size_t n) {
-                          handler(settle(ec), n);
-                      });
+    auto done = [this, handler = std::move(handler)](std::error_code ec, std::size_t n) {
+        handler(settle(ec), n);
+    };
+    if (tls_) {
+        asio::async_write(*tls_, asio::buffer(data.data(), data.size()), std::move(done));
+    } else {
+        asio::async_write(socket_, asio::buffer(data.data(), data.size()), std::move(done));
+    }
 }
 
 void Connection::async_read_some(char* data, std::size_t size, Duration timeout,
                                  IoHandler handler) {
     arm(timeout);
-    socket_.async_read_some(asio::buffer(data, size),
-                            [this, handler = std::move(handler)](
-                                std::error_code ec, std::size_t n) { handler(settle(ec), n); });
+    auto done = [this, handler = std::move(handler)](std::error_code ec, std::size_t n) {
+        handler(settle(ec), n);
+    };
+    if (tls_) {
+        tls_->async_read_some(asio::buffer(data, size), std::move(done));
+    } else {
+        socket_.async_read_some(asio::buffer(data, size), std::move(done));
+    }
 }
 
 void Connection::close() noexcept {
@@ -89,6 +135,8 @@ void Connection::close() noexcept {
         socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
         socket_.close(ignored);
     }
+    tls_.reset();
+    handshake_done_ = false;
 }
 
 std::string Connection::remote_endpoint() const {

@@ -4,13 +4,18 @@
 
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
+#include <asio/ssl/context.hpp>
+#include <asio/ssl/stream.hpp>
 #include <asio/steady_timer.hpp>
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
+
+#include "smtpkit/tls.hpp"
 
 namespace smtpkit::transport {
 
@@ -34,6 +39,18 @@ class Connection {
     // asio::error::eof.
     void async_read_some(char* data, std::size_t size, Duration timeout, IoHandler handler);
 
+    // Starts TLS on the open connection (after STARTTLS's 220, or first
+    // thing for implicit TLS) and checks the peer against `host`: the name
+    // the caller gave. With `verify` false (trusted_site) a failed check is
+    // recorded in security_info() but does not stop the handshake. The
+    // context must outlive the connection.
+    void async_handshake(asio::ssl::context& context, const std::string& host, bool verify,
+                         bool implicit, Duration timeout, Handler handler);
+    bool tls_active() const noexcept { return tls_.has_value() && handshake_done_; }
+    const SecurityInfo& security_info() const noexcept { return security_; }
+    // OpenSSL's words about the last TLS failure.
+    const std::string& tls_detail() const noexcept { return tls_detail_; }
+
     void close() noexcept;
     bool is_open() const noexcept { return socket_.is_open(); }
     std::string remote_endpoint() const;
@@ -44,6 +61,10 @@ class Connection {
 
     asio::ip::tcp::resolver resolver_;
     asio::ip::tcp::socket socket_;
+    std::optional<asio::ssl::stream<asio::ip::tcp::socket&>> tls_;
+    bool handshake_done_ = false;
+    SecurityInfo security_;
+    std::string tls_detail_;
     asio::steady_timer timer_;
     bool timed_out_ = false;
     std::uint64_t generation_ = 0;  // which operation the timer belongs to

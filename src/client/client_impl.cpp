@@ -1,0 +1,199 @@
+// Running operations on the session: the driver loop, transactions, simple
+// commands, and what becomes of their outcome.
+#include "client/client_impl.hpp"
+
+#include <utility>
+#include <vector>
+
+#include "client/driver.hpp"
+
+namespace smtpkit {
+namespace {
+
+constexpr std::size_t content_chunk = 64 * 1024;
+
+bool is_refusal(std::error_code ec) {
+    return ec.category() == error_category() &&
+           ec.value() >= static_cast<int>(error::greeting_refused) &&
+           ec.value() <= static_cast<int>(error::message_refused);
+}
+
+// The reply that decided a transaction's outcome, if the server gave one.
+const Reply* deciding_reply(const SendResult& r, std::error_code ec) {
+    if (ec == error::sender_refused) {
+        return &r.mail_reply;
+    }
+    if (ec == error::no_valid_recipients) {
+        return r.recipients.empty() ? nullptr : &r.recipients.back().reply;
+    }
+    if (!r.final_reply.empty()) {
+        return &r.final_reply;
+    }
+    if (ec == error::message_refused && !r.data_reply.empty()) {
+        return &r.data_reply;
+    }
+    return nullptr;
+}
+
+}  // namespace
+
+// The server's words belong in the message only when the server refused;
+// OpenSSL's when TLS failed.
+void Client::Impl::raise(std::error_code ec) const {
+    if (!last_reply.empty() && (is_refusal(ec) || ec == error::starttls_refused)) {
+        throw system_error(ec, last_reply.summary());
+    }
+    if (!last_detail.empty()) {
+        throw system_error(ec, last_detail);
+    }
+    throw system_error(ec);
+}
+
+void Client::Impl::observe(const protocol::Event& event) {
+    tracer.on_event(event);
+    if (const auto* r = std::get_if<protocol::ReplyReceived>(&event)) {
+        last_reply = r->reply;
+    }
+}
+
+// Runs the driver until the session completes the operation in progress.
+protocol::Event Client::Impl::run(std::error_code& ec) {
+    std::optional<protocol::Event> done;
+    client::Driver driver(*connection, *session, timeout,
+                          [this](const protocol::Event& e) { observe(e); });
+    driver.async_run([&done](protocol::Event e) { done = std::move(e); });
+    io.restart();
+    io.run();
+    if (!done) {
+        // The io_context ran dry without a completion: cannot happen while
+        // every wait is bounded, but never report success on it.
+        done = protocol::OperationFailed{make_error_code(error::session_failed), {}};
+    }
+    if (const auto* failed = std::get_if<protocol::OperationFailed>(&*done)) {
+        ec = failed->ec;
+    }
+    return std::move(*done);
+}
+
+void Client::Impl::flush(std::error_code& ec) {
+    client::Driver driver(*connection, *session, timeout,
+                          [this](const protocol::Event& e) { observe(e); });
+    driver.async_flush([&ec](std::error_code e) { ec = e; });
+    io.restart();
+    io.run();
+}
+
+void Client::Impl::close() {
+    if (connection) {
+        connection->close();
+    }
+    connection.reset();
+    session.reset();
+}
+
+bool Client::Impl::ready(std::error_code& ec) {
+    if (session && session->state() == protocol::Session::State::failed) {
+        ec = make_error_code(error::session_failed);
+        return false;
+    }
+    if (!session || !connection || !connection->is_open() || !session->usable()) {
+        ec = make_error_code(error::not_connected);
+        return false;
+    }
+    return true;
+}
+
+// Records the outcome; a session that can no longer go on is closed so that
+// it is never reused mid-reply.
+std::error_code Client::Impl::finish(std::error_code ec) {
+    last_error = ec;
+    if (session && !session->usable()) {
+        close();
+    }
+    return ec;
+}
+
+Reply Client::Impl::simple(protocol::Command cmd, std::error_code& ec) {
+    ec.clear();
+    last_detail.clear();
+    if (!ready(ec)) {
+        finish(ec);
+        return {};
+    }
+    session->command(std::move(cmd));
+    protocol::Event done = run(ec);
+    Reply reply;
+    if (const auto* c = std::get_if<protocol::CommandDone>(&done)) {
+        reply = c->reply;
+        if (!reply.positive()) {
+            // An answer, not a failure: the reply goes back to the caller,
+            // and last_error() says it was a refusal.
+            last_error = make_error_code(error::command_refused);
+            return reply;
+        }
+    }
+    finish(ec);
+    return reply;
+}
+
+SendResult Client::Impl::send(const Envelope& envelope, MessageSource& message,
+                              std::error_code& ec) {
+    ec.clear();
+    last_detail.clear();
+    if (!ready(ec)) {
+        finish(ec);
+        return {};
+    }
+    session->begin_transaction(envelope);
+    protocol::Event done = run(ec);
+    if (std::holds_alternative<protocol::ReadyForData>(done)) {
+        return write_content(message, ec);
+    }
+    return conclude(std::move(done), ec);
+}
+
+// Streams the message in chunks (never all of it in memory), then the end of
+// data, and waits for the verdict.
+SendResult Client::Impl::write_content(MessageSource& message, std::error_code& ec) {
+    std::vector<char> chunk(content_chunk);
+    std::uint64_t total = 0;
+    for (;;) {
+        std::error_code read_ec;
+        const std::size_t n = message.read(chunk.data(), chunk.size(), read_ec);
+        if (read_ec) {
+            // The message cannot be completed: drop the connection rather than
+            // send a truncated message the server would deliver.
+            session->feed_error(read_ec);
+            break;
+        }
+        if (n == 0) {
+            session->finish_data();
+            break;
+        }
+        total += n;
+        session->send_data(std::string_view(chunk.data(), n));
+        flush(ec);
+        if (ec) {
+            break;
+        }
+    }
+    tracer.info("message content: " + std::to_string(total) + " octets");
+    return conclude(run(ec), ec);
+}
+
+// The outcome of a transaction. last_reply() becomes the reply that decided
+// it (not the RSET that tidied up after it), as SocketTools' GetResultCode.
+SendResult Client::Impl::conclude(protocol::Event done, std::error_code& ec) {
+    SendResult result;
+    if (auto* t = std::get_if<protocol::TransactionDone>(&done)) {
+        result = std::move(t->result);
+        ec = t->ec;
+        if (const Reply* decisive = deciding_reply(result, ec)) {
+            last_reply = *decisive;
+        }
+    }
+    finish(ec);
+    return result;
+}
+
+}  // namespace smtpkit

@@ -1,0 +1,55 @@
+// The state behind smtpkit::Client, shared by the files of client/. Each
+// blocking call starts an asynchronous step on `io` and runs it to
+// completion; every wait inside is bounded by the timeout, so run() returns.
+#pragma once
+
+#include <asio/io_context.hpp>
+#include <asio/ssl/context.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+#include <system_error>
+
+#include "client/tracer.hpp"
+#include "smtpkit/client.hpp"
+#include "smtpkit/protocol/session.hpp"
+#include "transport/connection.hpp"
+
+namespace smtpkit {
+
+struct Client::Impl {
+    asio::io_context io;
+    std::unique_ptr<asio::ssl::context> tls_context;  // outlives the connection
+    std::optional<transport::Connection> connection;
+    std::optional<protocol::Session> session;
+    std::chrono::seconds timeout{60};
+    Reply last_reply;
+    std::error_code last_error;
+    std::string last_detail;  // more words for last_error (TLS reasons)
+    client::Tracer tracer;
+    Capabilities no_capabilities;
+    SecurityInfo no_security;
+
+    // --- connecting (connect.cpp) ---
+    void connect(const std::string& host, std::uint16_t port, const ConnectOptions& options,
+                 std::error_code& ec);
+    void open_tcp(const std::string& host, std::uint16_t port, std::error_code& ec);
+    void handshake(const std::string& host, bool verify, bool implicit, std::error_code& ec);
+    void greet_and_hello(std::error_code& ec);
+    void upgrade_with_starttls(const std::string& host, bool verify, std::error_code& ec);
+
+    // --- running the session (client_impl.cpp) ---
+    void observe(const protocol::Event& event);
+    protocol::Event run(std::error_code& ec);
+    void flush(std::error_code& ec);
+    void close();
+    bool ready(std::error_code& ec);
+    Reply simple(protocol::Command cmd, std::error_code& ec);
+    SendResult send(const Envelope& envelope, MessageSource& message, std::error_code& ec);
+    SendResult write_content(MessageSource& message, std::error_code& ec);
+    SendResult conclude(protocol::Event done, std::error_code& ec);
+    std::error_code finish(std::error_code ec);
+    [[noreturn]] void raise(std::error_code ec) const;
+};
+
+}  // namespace smtpkit

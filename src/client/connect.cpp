@@ -1,0 +1,127 @@
+// Connecting: TCP, implicit TLS or STARTTLS, greeting and EHLO/HELO. When TLS
+// is required (secure, secure_implicit) nothing goes on without it: no
+// fallback to plaintext, ever.
+#include <unistd.h>
+
+#include <array>
+
+#include "client/client_impl.hpp"
+#include "smtpkit/protocol/address.hpp"
+#include "transport/tls_context.hpp"
+
+namespace smtpkit {
+namespace {
+
+std::string local_host_name() {
+    std::array<char, 256> name{};
+    if (::gethostname(name.data(), name.size() - 1) != 0 || name[0] == '\0') {
+        return "localhost";
+    }
+    std::string host(name.data());
+    // Only a name EHLO can carry; otherwise fall back to a safe one.
+    return protocol::is_valid_domain(host, false) ? host : "localhost";
+}
+
+}  // namespace
+
+void Client::Impl::connect(const std::string& host, std::uint16_t port,
+                           const ConnectOptions& options, std::error_code& ec) {
+    last_reply = {};
+    last_detail.clear();
+    timeout = options.timeout;
+    const Option opts = effective_options(port, options.options);
+    const std::uint16_t real_port = effective_port(port, opts);
+    const bool implicit = has(opts, Option::secure_implicit);
+    const bool starttls = has(opts, Option::secure) && !implicit;
+    const bool verify = !has(opts, Option::trusted_site);
+
+    if (implicit || starttls) {
+        transport::TlsPolicy policy{verify, has(opts, Option::secure_fallback), options.tls};
+        tls_context = transport::make_tls_context(policy, ec, last_detail);
+        if (ec) {
+            return;
+        }
+    }
+    protocol::SessionConfig config;
+    config.helo_name = options.helo_name.empty() ? local_host_name() : options.helo_name;
+    config.extended = has(opts, Option::extended);
+    connection.emplace(io.get_executor());
+    session.emplace(config);
+
+    open_tcp(host, real_port, ec);
+    if (!ec && implicit) {
+        handshake(host, verify, true, ec);
+    }
+    if (!ec) {
+        greet_and_hello(ec);
+    }
+    if (!ec && starttls) {
+        upgrade_with_starttls(host, verify, ec);
+    }
+    if (ec) {
+        close();
+    }
+}
+
+void Client::Impl::open_tcp(const std::string& host, std::uint16_t port, std::error_code& ec) {
+    tracer.info("connecting to " + host + " port " + std::to_string(port));
+    connection->async_connect(host, port, timeout, [&ec](std::error_code e) { ec = e; });
+    io.restart();
+    io.run();
+    if (!ec) {
+        tracer.info("connected to " + connection->remote_endpoint());
+    }
+}
+
+void Client::Impl::handshake(const std::string& host, bool verify, bool implicit,
+                             std::error_code& ec) {
+    connection->async_handshake(*tls_context, host, verify, implicit, timeout,
+                                [&ec](std::error_code e) { ec = e; });
+    io.restart();
+    io.run();
+    if (ec) {
+        last_detail = connection->tls_detail();
+        return;
+    }
+    const SecurityInfo& info = connection->security_info();
+    tracer.info("TLS " + info.protocol + " " + info.cipher + "; certificate " +
+                (info.verified ? "verified for " + info.verified_host
+                               : "NOT verified (" + info.verify_result + ")"));
+}
+
+void Client::Impl::greet_and_hello(std::error_code& ec) {
+    protocol::Event done = run(ec);
+    if (!ec && std::holds_alternative<protocol::Greeted>(done)) {
+        session->hello();
+        run(ec);
+    }
+}
+
+// RFC 3207: STARTTLS, the handshake, then EHLO again over TLS. Whatever the
+// server said in plaintext is forgotten by the session.
+void Client::Impl::upgrade_with_starttls(const std::string& host, bool verify,
+                                         std::error_code& ec) {
+    if (!session->capabilities().starttls()) {
+        // Also the case when EHLO was refused and only HELO worked.
+        ec = make_error_code(error::starttls_not_offered);
+        return;
+    }
+    session->starttls();
+    const protocol::Event done = run(ec);
+    if (ec) {
+        return;
+    }
+    if (!std::holds_alternative<protocol::TlsHandshakeNeeded>(done)) {
+        ec = make_error_code(error::session_failed);
+        return;
+    }
+    handshake(host, verify, false, ec);
+    if (ec) {
+        return;
+    }
+    session->tls_established();
+    session->hello();
+    run(ec);
+}
+
+}  // namespace smtpkit
