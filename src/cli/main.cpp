@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <string>
 #include <vector>
 
 #include "cli/send_command.hpp"
@@ -24,8 +25,9 @@ std::string usage_error(const CLI::App* app, const CLI::Error& e) {
     std::string what = e.what();
     // CLI11 checks for a missing subcommand before unexpected words, so a
     // mistyped command would read "A subcommand is required".
-    if (app->get_subcommands().empty() && !app->remaining().empty()) {
-        const std::string& word = app->remaining().front();
+    const std::vector<std::string> unparsed = app->remaining();  // a copy, not a view
+    if (app->get_subcommands().empty() && !unparsed.empty()) {
+        const std::string& word = unparsed.front();
         what = (word.starts_with('-') ? "unknown option: " : "unknown command: ") + word;
     }
     return "smtpkit: " + what + "\nRun '" + help + "' for usage.\n";

@@ -235,7 +235,10 @@ Subcommand add_send_command(CLI::App& tool) {
     cmd->add_option("--from", o.from, "Sender (MAIL FROM; From: if composed)")
         ->type_name("ADDR")
         ->required();
-    cmd->add_option("--to", o.to, "Recipient; repeat for more")->type_name("ADDR")->required();
+    cmd->add_option("--to", o.to, "Recipient; repeat for more")
+        ->type_name("ADDR")
+        ->allow_extra_args(false)  // one address per --to: a stray word is an error
+        ->required();
     CLI::Option* subject =
         cmd->add_option("--subject", o.subject, "Subject of the composed message")
             ->type_name("TEXT");
