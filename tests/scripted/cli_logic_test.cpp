@@ -303,6 +303,21 @@ TEST(CliExitCode, UnreadableMessage) {
               EX_NOINPUT);
 }
 
+TEST(CliExitCode, TlsFailures) {
+    const auto code = [](error e, Reply last = {}) {
+        return exit_code(failed(Stage::connect, make_error_code(e), std::move(last)));
+    };
+    EXPECT_EQ(code(error::starttls_not_offered), EX_UNAVAILABLE);
+    EXPECT_EQ(code(error::certificate_untrusted), EX_UNAVAILABLE);
+    EXPECT_EQ(code(error::certificate_host_mismatch), EX_UNAVAILABLE);
+    EXPECT_EQ(code(error::tls_version_refused), EX_UNAVAILABLE);
+    EXPECT_EQ(code(error::starttls_refused, reply(454, "TLS not available now")), EX_TEMPFAIL);
+    EXPECT_EQ(code(error::starttls_refused, reply(554, "no TLS here")), EX_UNAVAILABLE);
+    EXPECT_EQ(code(error::starttls_injection), EX_PROTOCOL);
+    EXPECT_EQ(code(error::tls_handshake_failed), EX_PROTOCOL);
+    EXPECT_EQ(code(error::tls_setup_failed), EX_CONFIG);
+}
+
 TEST(CliExitCode, InternalMisuseIsSoftware) {
     EXPECT_EQ(exit_code(failed(Stage::send, make_error_code(error::not_connected))), EX_SOFTWARE);
 }
@@ -525,6 +540,22 @@ TEST(CliJson, SystemErrorsHaveNames) {
     EXPECT_EQ(j["error"]["stage"], "connect");
     EXPECT_EQ(j["error"]["about"], "connecting to 127.0.0.1 port 1");
     EXPECT_FALSE(j["error"].contains("reply"));
+}
+
+// Scripts match on error.code: every smtpkit error needs a name here. This
+// fails when the library gains an error the tool does not name yet.
+TEST(CliJson, EverySmtpkitErrorHasAName) {
+    const std::string unknown = error_category().message(0);
+    for (int v = 1; v < 1000; ++v) {
+        const std::error_code ec(v, error_category());
+        if (ec.message() == unknown) {
+            continue;  // not an error value
+        }
+        const std::string name = error_name(ec);
+        EXPECT_THAT(name, MatchesRegex("[a-z][a-z0-9_]*")) << v << ": " << ec.message();
+    }
+    EXPECT_EQ(error_name(make_error_code(error::certificate_host_mismatch)),
+              "certificate_host_mismatch");
 }
 
 TEST(CliJson, ServerBytesThatAreNotUtf8DoNotBreakTheDocument) {
