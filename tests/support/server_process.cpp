@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -96,6 +97,80 @@ pid_t spawn(const std::vector<std::string>& argv, posix_spawn_file_actions_t* ac
     return pid;
 }
 
+// Forks and executes `argv` with stdin from /dev/null and stdout/stderr on
+// the given descriptors. Unlike posix_spawn this lets the child ask the
+// kernel for SIGTERM when the test process dies (PR_SET_PDEATHSIG): a test
+// killed by a timeout leaves no server behind.
+pid_t fork_exec(const std::vector<std::string>& argv, int out_fd, int err_fd) {
+    if (argv.empty()) {
+        throw std::invalid_argument("fork_exec: empty argv");
+    }
+    // Everything the child needs is prepared here: after fork() in a
+    // threaded process it may only make async-signal-safe calls.
+    std::vector<char*> args;
+    for (const auto& a : argv) {
+        args.push_back(const_cast<char*>(a.c_str()));
+    }
+    args.push_back(nullptr);
+    const bool has_path = argv[0].find('/') != std::string::npos;
+    int report[2];  // the child writes its errno here when exec fails
+    if (pipe2(report, O_CLOEXEC) != 0) {
+        throw_errno("pipe");
+    }
+    const int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (null_fd < 0) {
+        const int saved = errno;
+        close(report[0]);
+        close(report[1]);
+        errno = saved;
+        throw_errno("open /dev/null");
+    }
+    const pid_t parent = getpid();
+    const pid_t pid = fork();
+    if (pid == 0) {
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, nullptr);
+        struct sigaction dfl {};
+        dfl.sa_handler = SIG_DFL;
+        for (int sig : {SIGPIPE, SIGTERM, SIGINT, SIGHUP, SIGCHLD, SIGQUIT}) {
+            sigaction(sig, &dfl, nullptr);
+        }
+        dup2(null_fd, 0);
+        dup2(out_fd, 1);
+        dup2(err_fd, 2);
+        int err = 0;
+        if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != parent) {
+            err = ECHILD;  // the test process is already gone
+        } else {
+            has_path ? execv(args[0], args.data()) : execvp(args[0], args.data());
+            err = errno;
+        }
+        [[maybe_unused]] const ssize_t n = write(report[1], &err, sizeof err);
+        _exit(127);
+    }
+    const int fork_errno = errno;
+    close(null_fd);
+    close(report[1]);
+    if (pid < 0) {
+        close(report[0]);
+        errno = fork_errno;
+        throw_errno("fork");
+    }
+    int child_errno = 0;
+    ssize_t n = 0;
+    do {
+        n = read(report[0], &child_errno, sizeof child_errno);  // EOF: exec worked
+    } while (n < 0 && errno == EINTR);
+    close(report[0]);
+    if (n == static_cast<ssize_t>(sizeof child_errno)) {
+        int status = 0;
+        waitpid(pid, &status, 0);
+        throw std::system_error(child_errno, std::generic_category(), "cannot start " + argv[0]);
+    }
+    return pid;
+}
+
 }  // namespace
 
 // ---- TempDir -----------------------------------------------------------------
@@ -129,12 +204,26 @@ TempDir::~TempDir() {
 ChildProcess::ChildProcess(const std::vector<std::string>& argv,
                            const std::filesystem::path& stdout_file,
                            const std::filesystem::path& stderr_file) {
-    FileActions actions;
-    const int flags = O_WRONLY | O_CREAT | O_APPEND;
-    posix_spawn_file_actions_addopen(actions.get(), 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(actions.get(), 1, stdout_file.c_str(), flags, 0644);
-    posix_spawn_file_actions_addopen(actions.get(), 2, stderr_file.c_str(), flags, 0644);
-    pid_ = spawn(argv, actions.get());
+    const int flags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC;
+    const int out_fd = open(stdout_file.c_str(), flags, 0644);
+    const int err_fd = out_fd < 0 ? -1 : open(stderr_file.c_str(), flags, 0644);
+    if (out_fd < 0 || err_fd < 0) {
+        const int saved = errno;
+        if (out_fd >= 0) {
+            close(out_fd);
+        }
+        errno = saved;
+        throw_errno("cannot open " + stdout_file.string() + " / " + stderr_file.string());
+    }
+    try {
+        pid_ = fork_exec(argv, out_fd, err_fd);
+    } catch (...) {
+        close(out_fd);
+        close(err_fd);
+        throw;
+    }
+    close(out_fd);
+    close(err_fd);
 }
 
 ChildProcess::~ChildProcess() {
@@ -187,10 +276,26 @@ void ChildProcess::stop(std::chrono::milliseconds grace, bool group) noexcept {
     }
     const bool leads_group = group && getpgid(pid_) == pid_;
     kill(pid_, SIGTERM);
-    if (wait_for_exit(grace)) {
-        return;
+    // Watch for the exit without reaping: while the child is a zombie its
+    // PID (and so its process group ID) cannot be reused, which makes the
+    // group kill below safe.
+    const auto deadline = Clock::now() + grace;
+    bool exited = false;
+    while (!exited && Clock::now() < deadline) {
+        siginfo_t info{};
+        exited = waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+                 info.si_pid == pid_;
+        if (!exited) {
+            std::this_thread::sleep_for(10ms);
+        }
     }
-    kill(leads_group ? -pid_ : pid_, SIGKILL);
+    if (leads_group) {
+        // Postfix's master leaves daemons behind for a few seconds (they try
+        // to log its death to a logger that is gone): end them with it.
+        kill(-pid_, SIGKILL);
+    } else if (!exited) {
+        kill(pid_, SIGKILL);
+    }
     wait_for_exit(5s);
 }
 

@@ -52,8 +52,9 @@ class ChildProcess {
     std::optional<int> wait_status() const { return status_; }
     // Waits up to `timeout` for the process to exit on its own.
     bool wait_for_exit(std::chrono::milliseconds timeout);
-    // SIGTERM, up to `grace` to exit, then SIGKILL (to its whole process
-    // group when `group` is set and the child leads one).
+    // SIGTERM, up to `grace` to exit, then SIGKILL. With `group` (when the
+    // child leads a process group), the whole group gets SIGKILL once the
+    // child has exited, so that nothing it started outlives it.
     void stop(std::chrono::milliseconds grace = 5s, bool group = false) noexcept;
 
   private:
