@@ -2,6 +2,7 @@
 // it came off the wire (dot-unstuffed): what the client sends, byte for byte.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -183,6 +184,21 @@ TEST_F(AiosmtpdClient, RefusedRecipientIsReportedAndLeftOut) {
     const ReceivedMessage got = server_.wait_for_message(0);
     EXPECT_EQ(got.rcpt_tos, (std::vector<std::string>{"first@example.com", "second@example.com"}));
     EXPECT_EQ(got.content, message);
+}
+
+TEST_F(AiosmtpdClient, Utf8AddressesGoWithTheSmtputf8Parameter) {
+    const std::string sender = "pa\xc3\xb1uelo@localhost";  // pañuelo
+    const std::string rcpt = "jos\xc3\xa9@example.com";     // josé
+    const std::string message = kHeaders + "hola\r\n";
+    const SendResult result = client_.send({sender, {rcpt}}, MessageSource::from_string(message));
+    ASSERT_TRUE(result.delivered()) << result.mail_reply.summary();
+    const ReceivedMessage got = server_.wait_for_message(0);
+    EXPECT_EQ(got.mail_from, sender);
+    EXPECT_EQ(got.rcpt_tos, std::vector<std::string>{rcpt});
+    // RFC 6531 3.4: a transaction with UTF-8 addresses says so in MAIL FROM.
+    const bool declared = std::find(got.mail_options.begin(), got.mail_options.end(), "SMTPUTF8") !=
+                          got.mail_options.end();
+    EXPECT_TRUE(declared) << "MAIL FROM parameters: " << ::testing::PrintToString(got.mail_options);
 }
 
 TEST(AiosmtpdSizeLimit, MessageOverTheLimitIsNotStored) {

@@ -262,8 +262,12 @@ TEST(PostfixClient, Utf8SenderUsesSmtputf8) {
     ASSERT_TRUE(result.delivered())
         << result.mail_reply.summary() << " / " << result.final_reply.summary();
     client.quit();
-    expect_stored(split_mbox(server.wait_for_mailbox("root")).at(0), message, sender,
-                  "root@localhost");
+    const std::string stored = split_mbox(server.wait_for_mailbox("root")).at(0);
+    expect_stored(stored, message, sender, "root@localhost");
+    // Postfix names the protocol "UTF8SMTP" in its Received header when MAIL
+    // FROM carried the SMTPUTF8 parameter (RFC 6531 3.4), "ESMTP" otherwise.
+    EXPECT_NE(stored.find(" with UTF8SMTP id "), std::string::npos)
+        << split_postfix_trace_headers(stored).first;
 }
 
 TEST(PostfixClient, VerifyNoopAndReset) {
