@@ -11,9 +11,7 @@
 #include "cli/send_command.hpp"
 #include "cli/subcommand.hpp"
 
-#ifndef SMTPKIT_VERSION
-#define SMTPKIT_VERSION "0.1.0"
-#endif
+// SMTPKIT_VERSION comes from the project version in CMakeLists.txt.
 
 namespace {
 

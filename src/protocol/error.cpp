@@ -1,5 +1,8 @@
 #include "smtpkit/error.hpp"
 
+#include <cerrno>
+#include <cstring>
+
 namespace smtpkit {
 namespace {
 
@@ -100,6 +103,11 @@ class ErrorCategory final : public std::error_category {
     }
 };
 
+bool is_errno_category(const std::error_category& category) {
+    return category == std::system_category() || category == std::generic_category() ||
+           std::strcmp(category.name(), "asio.system") == 0;
+}
+
 class ConditionCategory final : public std::error_category {
   public:
     const char* name() const noexcept override { return "smtpkit.condition"; }
@@ -141,14 +149,18 @@ class ConditionCategory final : public std::error_category {
             return false;
         }
         // System errors: time-outs, resets and refusals are worth a retry.
-        if (code == std::errc::timed_out) {
+        // Asio 1.22 reports them in its own "asio.system" category, which
+        // does not map to std::errc, so errno values are compared directly.
+        if (!is_errno_category(code.category())) {
+            return false;
+        }
+        const int v = code.value();
+        if (v == ETIMEDOUT) {
             return c == condition::timeout || c == condition::transient;
         }
         if (c == condition::transient) {
-            return code == std::errc::connection_refused || code == std::errc::connection_reset ||
-                   code == std::errc::connection_aborted ||
-                   code == std::errc::network_unreachable || code == std::errc::host_unreachable ||
-                   code == std::errc::broken_pipe;
+            return v == ECONNREFUSED || v == ECONNRESET || v == ECONNABORTED || v == ENETUNREACH ||
+                   v == EHOSTUNREACH || v == EPIPE;
         }
         return false;
     }

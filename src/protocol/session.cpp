@@ -17,6 +17,14 @@ std::string canonical(const std::string& address, bool utf8) {
     return canonical_address(address, AddressRules{utf8, false}, ec);
 }
 
+bool needs_smtputf8(const Envelope& envelope) {
+    if (is_utf8_address(envelope.from)) {
+        return true;
+    }
+    return std::any_of(envelope.to.begin(), envelope.to.end(),
+                       [](const Recipient& r) { return is_utf8_address(r.address); });
+}
+
 bool is_helo_fallback_code(int code) {
     // RFC 5321 4.1.4 / 3.2: a server that does not know EHLO says 500 or 502.
     return code == 500 || code == 502;
@@ -115,7 +123,12 @@ void Session::begin_transaction(const Envelope& envelope) {
         return;
     }
     const bool utf8 = caps_.smtputf8();
-    Command mail = Command::mail(envelope.from);
+    // RFC 6531 3.4: a transaction with any UTF-8 address says SMTPUTF8 on MAIL.
+    std::vector<std::string> mail_params;
+    if (utf8 && needs_smtputf8(envelope)) {
+        mail_params.emplace_back("SMTPUTF8");
+    }
+    Command mail = Command::mail(envelope.from, std::move(mail_params));
     if (auto ec = mail.check(utf8); ec) {
         events_.emplace_back(OperationFailed{ec, {}});
         return;

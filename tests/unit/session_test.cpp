@@ -248,6 +248,23 @@ TEST(Session, PipelinedMailRefusedWaitsForEveryReply) {
     EXPECT_TRUE(h.written().empty()) << "no RSET after a refused MAIL";
 }
 
+TEST(Session, Utf8AddressSaysSmtputf8OnMail) {
+    Harness h;
+    h.greet_and_hello("250-mx\r\n250-PIPELINING\r\n250 SMTPUTF8\r\n");
+    h.session.begin_transaction(envelope({"j\xC3\xB6rg@example.net"}));
+    EXPECT_EQ(h.written(),
+              "MAIL FROM:<sender@example.com> SMTPUTF8\r\nRCPT TO:<j\xC3\xB6rg@example.net>\r\n"
+              "DATA\r\n");
+}
+
+TEST(Session, Utf8AddressWithoutSmtputf8IsRefusedBeforeSending) {
+    Harness h;
+    h.greet_and_hello(ehlo_pipelining);
+    h.session.begin_transaction(envelope({"j\xC3\xB6rg@example.net"}));
+    EXPECT_TRUE(h.written().empty());
+    EXPECT_EQ(std::get<OperationFailed>(*h.completion()).ec, error::utf8_not_allowed);
+}
+
 TEST(Session, BadRecipientWritesNothing) {
     Harness h;
     h.greet_and_hello(ehlo_pipelining);
