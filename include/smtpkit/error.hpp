@@ -61,6 +61,19 @@ enum class error {
     certificate_host_mismatch,  // the certificate is for another host name or address
     certificate_invalid,        // any other certificate verification failure
     tls_setup_failed,           // bad CA file, client certificate or key
+
+    // --- authentication (the server's reply is in last_reply()) ---
+    auth_mechanism_not_offered,  // the server does not offer the mechanism (or any usable one)
+    auth_insecure,               // a clear-text mechanism on a session without TLS
+    auth_credentials_invalid,    // 535: wrong user name or secret
+    auth_mechanism_too_weak,     // 534: the server wants a stronger mechanism
+    auth_encryption_required,    // 538: the server wants TLS for this mechanism
+    auth_temporary_failure,      // 454: try again later
+    auth_failed,                 // any other refusal, or a cancelled exchange
+    sasl_bad_challenge,          // a challenge that is not base64, too long or malformed
+    sasl_server_not_verified,    // SCRAM: the server's signature is wrong or missing
+    sasl_invalid_input,          // credentials the mechanism cannot carry
+    already_authenticated,       // AUTH after a successful AUTH
 };
 
 const std::error_category& error_category() noexcept;

@@ -98,6 +98,29 @@ class ErrorCategory final : public std::error_category {
                 return "the server's certificate failed verification";
             case error::tls_setup_failed:
                 return "the TLS settings could not be loaded (CA file, client certificate or key)";
+            case error::auth_mechanism_not_offered:
+                return "invalid authentication type: the server does not offer the mechanism";
+            case error::auth_insecure:
+                return "refusing to send a password or token in clear text: the session is not "
+                       "encrypted (use TLS, or allow insecure authentication explicitly)";
+            case error::auth_credentials_invalid:
+                return "authentication failed: the server refused the user name or secret";
+            case error::auth_mechanism_too_weak:
+                return "authentication failed: the server wants a stronger mechanism";
+            case error::auth_encryption_required:
+                return "authentication failed: the server wants TLS for this mechanism";
+            case error::auth_temporary_failure:
+                return "authentication failed for now: the server asks to try again later";
+            case error::auth_failed:
+                return "authentication failed";
+            case error::sasl_bad_challenge:
+                return "the server sent a malformed authentication challenge";
+            case error::sasl_server_not_verified:
+                return "the server did not prove that it knows the password (SCRAM signature)";
+            case error::sasl_invalid_input:
+                return "the user name or secret cannot be used with this mechanism";
+            case error::already_authenticated:
+                return "the session is already authenticated";
         }
         return "unknown smtpkit error";
     }
@@ -135,16 +158,22 @@ class ConditionCategory final : public std::error_category {
                 case condition::timeout:
                     return e == error::timeout;
                 case condition::transient:
-                    return e == error::timeout || e == error::connection_closed;
+                    return e == error::timeout || e == error::connection_closed ||
+                           e == error::auth_temporary_failure;
                 case condition::permanent:
                     return (e >= error::invalid_character && e <= error::no_recipients) ||
                            (e >= error::starttls_not_offered && e <= error::tls_setup_failed &&
-                            e != error::starttls_refused);
+                            e != error::starttls_refused) ||
+                           (e >= error::auth_mechanism_not_offered &&
+                            e <= error::auth_encryption_required) ||
+                           e == error::sasl_invalid_input;
                 case condition::protocol_violation:
                     return (e >= error::reply_not_digits && e <= error::unexpected_reply) ||
-                           e == error::starttls_injection;
+                           e == error::starttls_injection || e == error::sasl_bad_challenge;
                 case condition::misuse:
-                    return e >= error::invalid_character && e <= error::not_owner;
+                    return (e >= error::invalid_character && e <= error::not_owner) ||
+                           e == error::auth_insecure || e == error::sasl_invalid_input ||
+                           e == error::already_authenticated;
             }
             return false;
         }
