@@ -18,6 +18,7 @@
 #include <string_view>
 #include <system_error>
 
+#include "smtpkit/auth.hpp"
 #include "smtpkit/envelope.hpp"
 #include "smtpkit/error.hpp"
 #include "smtpkit/message_source.hpp"
@@ -49,6 +50,16 @@ class Client {
     void connect(std::string_view host, std::uint16_t port = 0, const ConnectOptions& options = {});
     void connect(std::string_view host, std::uint16_t port, const ConnectOptions& options,
                  std::error_code& ec);
+
+    // AUTH (RFC 4954). Picks or checks the mechanism against what the server
+    // offers ("invalid authentication type" when it lacks it). Passwords and
+    // tokens in clear text (PLAIN, LOGIN, XOAUTH2, OAUTHBEARER) are refused
+    // on a session without TLS unless ConnectOptions::allow_insecure_auth.
+    // Neither secret nor user name appears in traces or error messages.
+    void authenticate(std::string_view user, std::string_view secret,
+                      AuthMechanism mechanism = AuthMechanism::automatic);
+    void authenticate(std::string_view user, std::string_view secret, AuthMechanism mechanism,
+                      std::error_code& ec);
 
     // One message to every recipient in the envelope. The message is sent as
     // given (CRLF-normalised and dot-stuffed on the wire); headers are not

@@ -50,6 +50,9 @@ struct ConnectOptions {
     std::chrono::seconds timeout{60};  // bounds every wait: connect, each read, each write
     std::string helo_name;             // empty: the machine's host name
     TlsOptions tls;                    // trust anchors and client certificate
+    // DANGEROUS: lets PLAIN, LOGIN and OAuth tokens go over a session without
+    // TLS, where anyone on the path can read them.
+    bool allow_insecure_auth = false;
 };
 
 // The seed's port rules: 0 means 25, or 465 with secure_implicit.

@@ -28,6 +28,11 @@ struct Client::Impl {
     std::string last_detail;  // more words for last_error (TLS reasons)
     client::Tracer tracer;
     Capabilities no_capabilities;
+    // From connect(): what authenticate() needs to know.
+    std::string peer_host;  // as the caller named it (OAUTHBEARER's host)
+    std::uint16_t peer_port = 0;
+    bool tls_required = false;
+    bool allow_insecure_auth = false;
     SecurityInfo no_security;
 
     // --- connecting (connect.cpp) ---
@@ -37,6 +42,10 @@ struct Client::Impl {
     void handshake(const std::string& host, bool verify, bool implicit, std::error_code& ec);
     void greet_and_hello(std::error_code& ec);
     void upgrade_with_starttls(const std::string& host, bool verify, std::error_code& ec);
+
+    // --- authenticating (authenticate.cpp) ---
+    void authenticate(std::string_view user, std::string_view secret, AuthMechanism mechanism,
+                      std::error_code& ec);
 
     // --- running the session (client_impl.cpp) ---
     void observe(const protocol::Event& event);

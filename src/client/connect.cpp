@@ -34,6 +34,10 @@ void Client::Impl::connect(const std::string& host, std::uint16_t port,
     const bool implicit = has(opts, Option::secure_implicit);
     const bool starttls = has(opts, Option::secure) && !implicit;
     const bool verify = !has(opts, Option::trusted_site);
+    peer_host = host;
+    peer_port = real_port;
+    tls_required = implicit || starttls;
+    allow_insecure_auth = options.allow_insecure_auth;
 
     if (implicit || starttls) {
         transport::TlsPolicy policy{verify, has(opts, Option::secure_fallback), options.tls};

@@ -131,6 +131,8 @@ const char* to_string(Verb v) noexcept {
             return "QUIT";
         case Verb::starttls:
             return "STARTTLS";
+        case Verb::auth:
+            return "AUTH";
         case Verb::raw:
             return "RAW";
     }
@@ -278,6 +280,10 @@ std::error_code Command::check(bool allow_utf8) {
             line = arg_;
             break;
         }
+        case Verb::auth:
+            // AUTH lines carry secrets and are built by the session's SASL
+            // exchange, never as a Command.
+            return error::invalid_command;
     }
     if (line.size() + 2 > limit) {
         return error::command_too_long;

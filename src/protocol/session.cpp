@@ -236,6 +236,7 @@ void Session::tls_established() {
     }
     caps_ = {};
     extended_ = false;
+    authenticated_ = false;
     parser_.reset();
     set_state(State::connected);
 }
@@ -367,6 +368,9 @@ void Session::on_reply(Reply reply) {
             break;
         case State::starttls:
             on_starttls(reply);
+            break;
+        case State::auth:
+            on_auth(reply);
             break;
         case State::quitting:
             set_state(State::closed);
@@ -575,6 +579,8 @@ const char* to_string(Session::State s) noexcept {
             return "starttls";
         case Session::State::handshake:
             return "handshake";
+        case Session::State::auth:
+            return "auth";
         case Session::State::quitting:
             return "quitting";
         case Session::State::closed:

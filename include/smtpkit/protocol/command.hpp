@@ -10,7 +10,22 @@
 
 namespace smtpkit::protocol {
 
-enum class Verb { ehlo, helo, mail, rcpt, data, rset, noop, vrfy, expn, help, quit, starttls, raw };
+enum class Verb {
+    ehlo,
+    helo,
+    mail,
+    rcpt,
+    data,
+    rset,
+    noop,
+    vrfy,
+    expn,
+    help,
+    quit,
+    starttls,
+    auth,  // AUTH and its continuation lines; written by the session, never a Command
+    raw,
+};
 
 const char* to_string(Verb v) noexcept;
 

@@ -27,6 +27,7 @@
 #include "smtpkit/protocol/command.hpp"
 #include "smtpkit/protocol/data_encoder.hpp"
 #include "smtpkit/protocol/reply_parser.hpp"
+#include "smtpkit/protocol/sasl.hpp"
 #include "smtpkit/reply.hpp"
 
 namespace smtpkit::protocol {
@@ -41,7 +42,7 @@ struct SessionConfig {
 // --- events --------------------------------------------------------------
 struct CommandSent {  // a command line was queued for writing (traces, COMMAND events)
     Verb verb;
-    std::string line;  // without CRLF
+    std::string line;  // without CRLF; AUTH lines read "AUTH PLAIN <redacted>", "<redacted>"
 };
 struct ReplyReceived {         // every reply, matched to the command it answers
     std::optional<Verb> verb;  // nullopt: the greeting
@@ -64,6 +65,9 @@ struct TransactionDone {
     // failed mid-transaction (then verdict is unknown if the end of data was out).
     std::error_code ec;
 };
+struct AuthDone {  // 235: authenticated
+    Reply reply;
+};
 struct CommandDone {  // a simple command (RSET, NOOP, VRFY, EXPN, HELP, raw, QUIT)
     Reply reply;
 };
@@ -72,7 +76,8 @@ struct OperationFailed {
     Reply reply;  // the server's reply when it refused; empty on protocol errors
 };
 using Event = std::variant<CommandSent, ReplyReceived, Greeted, HelloDone, ReadyForData,
-                           TlsHandshakeNeeded, TransactionDone, CommandDone, OperationFailed>;
+                           TlsHandshakeNeeded, AuthDone, TransactionDone, CommandDone,
+                           OperationFailed>;
 
 bool is_completion(const Event& e) noexcept;
 
@@ -90,6 +95,7 @@ class Session {
         command,      // waiting for a simple command's reply
         starttls,     // STARTTLS sent, waiting for 220
         handshake,    // 220 received: the transport runs the TLS handshake
+        auth,         // a SASL exchange is under way
         quitting,     // QUIT sent
         closed,       // the dialogue is over (QUIT answered, or greeting refused)
         failed,       // protocol violation or lost connection: unusable
@@ -112,6 +118,12 @@ class Session {
     // The handshake succeeded: everything learned in plaintext is forgotten
     // and the session needs EHLO again (RFC 3207 4.2).
     void tls_established();
+    // AUTH (RFC 4954) with a mechanism the server offered. The initial
+    // response goes on the AUTH line when the line stays within 512 octets,
+    // else in answer to the first (empty) challenge. Ends with AuthDone or
+    // OperationFailed (auth_* / sasl_* errors). Secrets never appear in events.
+    void authenticate(std::unique_ptr<sasl::Authenticator> authenticator);
+    bool authenticated() const { return authenticated_; }
     void quit();
 
     // --- bytes ----------------------------------------------------------------
@@ -158,6 +170,9 @@ class Session {
     void on_data_end(const Reply& reply);
     void on_command(const Reply& reply);
     void on_starttls(const Reply& reply);
+    void on_auth(const Reply& reply);
+    void send_auth_line(std::string_view response);
+    void cancel_auth(std::error_code why);
 
     SessionConfig config_;
     ReplyParser parser_;
@@ -170,6 +185,13 @@ class Session {
     bool wrote_since_reply_ = false;
     std::size_t round_trips_ = 0;
     std::size_t round_trips_at_start_ = 0;
+
+    // The SASL exchange in progress.
+    std::unique_ptr<sasl::Authenticator> authenticator_;
+    std::optional<std::string> deferred_initial_;  // too long for the AUTH line
+    std::error_code auth_error_;                   // why we cancelled with "*"
+    std::size_t challenges_ = 0;
+    bool authenticated_ = false;
 
     Capabilities caps_;
     bool extended_ = false;

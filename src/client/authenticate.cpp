@@ -1,0 +1,137 @@
+// Client::authenticate: choosing a mechanism and the clear-text policy. The
+// exchange itself runs in the session (protocol/session_auth.cpp).
+#include <openssl/crypto.h>
+
+#include <algorithm>
+
+#include "client/client_impl.hpp"
+#include "smtpkit/protocol/sasl.hpp"
+
+namespace smtpkit {
+namespace {
+
+using protocol::sasl::Mechanism;
+
+// Mechanisms that put the secret itself on the wire.
+bool sends_secret_in_clear(Mechanism m) {
+    return m == Mechanism::plain || m == Mechanism::login || m == Mechanism::xoauth2 ||
+           m == Mechanism::oauthbearer;
+}
+
+std::optional<Mechanism> explicit_mechanism(AuthMechanism m) {
+    switch (m) {
+        case AuthMechanism::plain:
+            return Mechanism::plain;
+        case AuthMechanism::login:
+            return Mechanism::login;
+        case AuthMechanism::cram_md5:
+            return Mechanism::cram_md5;
+        case AuthMechanism::scram_sha_1:
+            return Mechanism::scram_sha_1;
+        case AuthMechanism::scram_sha_256:
+            return Mechanism::scram_sha_256;
+        case AuthMechanism::xoauth2:
+            return Mechanism::xoauth2;
+        case AuthMechanism::oauthbearer:
+            return Mechanism::oauthbearer;
+        case AuthMechanism::external:
+            return Mechanism::external;
+        case AuthMechanism::automatic:
+        case AuthMechanism::automatic_token:
+            break;
+    }
+    return std::nullopt;
+}
+
+// The mechanism to use, or the reason there is none: not offered, or only
+// offered in forms that would expose the secret.
+Mechanism choose(AuthMechanism wanted, const Capabilities& caps, bool clear_text_ok,
+                 std::error_code& ec) {
+    if (auto m = explicit_mechanism(wanted)) {
+        if (!caps.supports_auth(protocol::sasl::name(*m))) {
+            ec = make_error_code(error::auth_mechanism_not_offered);
+        } else if (sends_secret_in_clear(*m) && !clear_text_ok) {
+            ec = make_error_code(error::auth_insecure);
+        }
+        return *m;
+    }
+    const auto& preference = wanted == AuthMechanism::automatic_token
+                                 ? protocol::sasl::token_preference()
+                                 : protocol::sasl::password_preference();
+    bool offered_but_insecure = false;
+    for (Mechanism m : preference) {
+        if (!caps.supports_auth(protocol::sasl::name(m))) {
+            continue;
+        }
+        if (sends_secret_in_clear(m) && !clear_text_ok) {
+            offered_but_insecure = true;
+            continue;
+        }
+        return m;
+    }
+    ec = make_error_code(offered_but_insecure ? error::auth_insecure
+                                              : error::auth_mechanism_not_offered);
+    return Mechanism::plain;
+}
+
+}  // namespace
+
+const char* to_string(AuthMechanism m) noexcept {
+    if (auto e = explicit_mechanism(m)) {
+        return protocol::sasl::name(*e);
+    }
+    return m == AuthMechanism::automatic ? "automatic" : "automatic_token";
+}
+
+void Client::Impl::authenticate(std::string_view user, std::string_view secret,
+                                AuthMechanism wanted, std::error_code& ec) {
+    ec.clear();
+    last_detail.clear();
+    if (!ready(ec)) {
+        finish(ec);
+        return;
+    }
+    const bool encrypted = connection->tls_active();
+    if (tls_required && !encrypted) {
+        // Cannot happen after a successful connect(); never send AUTH anyway.
+        finish(ec = make_error_code(error::starttls_not_offered));
+        return;
+    }
+    const Mechanism mechanism =
+        choose(wanted, session->capabilities(), encrypted || allow_insecure_auth, ec);
+    if (!ec && mechanism == Mechanism::external && !encrypted) {
+        ec = make_error_code(error::auth_insecure);  // EXTERNAL means the TLS certificate
+    }
+    if (ec) {
+        finish(ec);
+        return;
+    }
+    protocol::sasl::Credentials credentials{std::string(user), std::string(secret), {},
+                                            peer_host, peer_port};
+    auto authenticator = protocol::sasl::make_authenticator(mechanism, credentials, ec);
+    OPENSSL_cleanse(credentials.secret.data(), credentials.secret.size());
+    if (ec) {
+        finish(ec);
+        return;
+    }
+    tracer.info(std::string("authenticating with ") + protocol::sasl::name(mechanism));
+    session->authenticate(std::move(authenticator));
+    run(ec);
+    finish(ec);
+}
+
+void Client::authenticate(std::string_view user, std::string_view secret,
+                          AuthMechanism mechanism) {
+    std::error_code ec;
+    authenticate(user, secret, mechanism, ec);
+    if (ec) {
+        impl_->raise(ec);
+    }
+}
+
+void Client::authenticate(std::string_view user, std::string_view secret,
+                          AuthMechanism mechanism, std::error_code& ec) {
+    impl_->authenticate(user, secret, mechanism, ec);
+}
+
+}  // namespace smtpkit
