@@ -94,7 +94,7 @@ std::error_condition make_error_condition(condition c) noexcept;
 
 // Thrown by the throwing overloads; carries the error code and, where the
 // server refused, the reply text in what().
-class system_error : public std::system_error {
+class system_error : public std::system_error {  // NOLINT(readability-identifier-naming)
   public:
     using std::system_error::system_error;
 };

@@ -10,7 +10,7 @@
 namespace smtpkit {
 namespace {
 
-constexpr std::size_t content_chunk = 64 * 1024;
+constexpr std::size_t content_chunk = std::size_t{64} * 1024;
 
 bool is_refusal(std::error_code ec) {
     return ec.category() == error_category() &&

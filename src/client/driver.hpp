@@ -47,7 +47,7 @@ class Driver {
     transport::Duration timeout_;
     Observer observer_;
     CompletionHandler handler_;
-    std::array<char, 16 * 1024> buffer_{};
+    std::array<char, std::size_t{16} * 1024> buffer_{};
 };
 
 }  // namespace smtpkit::client

@@ -9,7 +9,7 @@
 
 namespace smtpkit::transport {
 
-Connection::Connection(asio::any_io_executor executor)
+Connection::Connection(const asio::any_io_executor& executor)
     : resolver_(executor), socket_(executor), timer_(executor) {}
 
 // Starts the deadline of one operation. When it passes, everything pending on
@@ -40,13 +40,13 @@ std::error_code Connection::settle(std::error_code ec) {
     return ec;
 }
 
-void Connection::async_connect(std::string host, std::uint16_t port, Duration timeout,
+void Connection::async_connect(const std::string& host, std::uint16_t port, Duration timeout,
                                Handler handler) {
     arm(timeout);
     resolver_.async_resolve(
         host, std::to_string(port), asio::ip::tcp::resolver::numeric_service,
         [this, handler = std::move(handler)](
-            std::error_code ec, asio::ip::tcp::resolver::results_type results) mutable {
+            std::error_code ec, const asio::ip::tcp::resolver::results_type& results) mutable {
             if (ec || timed_out_) {
                 handler(settle(ec));
                 return;
@@ -129,8 +129,13 @@ void Connection::async_read_some(char* data, std::size_t size, Duration timeout,
 
 void Connection::close() noexcept {
     std::error_code ignored;
-    timer_.cancel();
-    resolver_.cancel();
+    try {
+        ++generation_;
+        timer_.cancel();
+        resolver_.cancel();
+    } catch (const std::system_error&) {
+        // Cancelling can only fail if the reactor is broken; closing goes on.
+    }
     if (socket_.is_open()) {
         socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
         socket_.close(ignored);

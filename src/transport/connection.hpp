@@ -25,14 +25,14 @@ using IoHandler = std::function<void(std::error_code, std::size_t)>;
 
 class Connection {
   public:
-    explicit Connection(asio::any_io_executor executor);
+    explicit Connection(const asio::any_io_executor& executor);
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
 
     // Resolves `host` and connects to the first address that answers. The
     // timeout bounds the whole operation; on expiry the handler gets
     // smtpkit::error::timeout.
-    void async_connect(std::string host, std::uint16_t port, Duration timeout, Handler handler);
+    void async_connect(const std::string& host, std::uint16_t port, Duration timeout, Handler handler);
     // Writes all of `data` (which must stay alive until the handler runs).
     void async_write(std::string_view data, Duration timeout, IoHandler handler);
     // Reads what is available, at most `size` octets. End of stream is
