@@ -67,6 +67,18 @@ bool read_mailbox_unlocked(const fs::path& path, std::string& content) {
     return ok;
 }
 
+std::size_t count_occurrences(std::string_view text, std::string_view what) {
+    if (what.empty()) {
+        return 0;
+    }
+    std::size_t count = 0;
+    for (auto pos = text.find(what); pos != std::string_view::npos;
+         pos = text.find(what, pos + what.size())) {
+        ++count;
+    }
+    return count;
+}
+
 bool starts_with_from_line(std::string_view text, std::size_t pos) {
     return text.compare(pos, 5, "From ") == 0;
 }
@@ -281,18 +293,19 @@ std::string PostfixServer::log() const {
     return read_file(directory() / "postfix.log");
 }
 
-std::string PostfixServer::wait_for_log(std::string_view text,
-                                        std::chrono::milliseconds timeout) const {
+std::string PostfixServer::wait_for_log(std::string_view text, std::chrono::milliseconds timeout,
+                                        std::size_t occurrences) const {
     const auto deadline = Clock::now() + timeout;
     for (;;) {
         std::string now = log();
-        if (now.find(text) != std::string::npos) {
+        if (count_occurrences(now, text) >= occurrences) {
             return now;
         }
         if (Clock::now() >= deadline) {
-            throw std::runtime_error("the Postfix log shows no \"" + std::string(text) +
-                                     "\" within " + std::to_string(timeout.count()) + " ms:\n" +
-                                     now);
+            throw std::runtime_error("the Postfix log shows \"" + std::string(text) +
+                                     "\" fewer than " + std::to_string(occurrences) +
+                                     " time(s) within " + std::to_string(timeout.count()) +
+                                     " ms:\n" + now);
         }
         std::this_thread::sleep_for(20ms);
     }

@@ -83,10 +83,13 @@ class PostfixServer {
 
     // The Postfix log so far (maillog_file), for diagnostics.
     std::string log() const;
-    // Waits until the log contains `text` (Postfix logs asynchronously, e.g.
-    // a session's command counts only after the client has gone); returns
-    // the log. Throws std::runtime_error with the log on timeout.
-    std::string wait_for_log(std::string_view text, std::chrono::milliseconds timeout = 10s) const;
+    // Waits until the log contains `text` at least `occurrences` times
+    // (Postfix logs asynchronously, e.g. a session's command counts only
+    // after the client has gone); returns the log. Throws std::runtime_error
+    // with the log on timeout. The fixture's own readiness probe is one
+    // session: its "disconnect from" line comes first.
+    std::string wait_for_log(std::string_view text, std::chrono::milliseconds timeout = 10s,
+                             std::size_t occurrences = 1) const;
 
   private:
     void configure(const Options& options);
