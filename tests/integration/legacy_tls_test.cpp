@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <ostream>
 #include <string>
 
 #include "smtpkit/client.hpp"
@@ -73,6 +74,11 @@ struct Mode {
     Option flags;
     bool implicit;
 };
+
+// Names the parameter in test listings (ctest), instead of its bytes.
+void PrintTo(const Mode& mode, std::ostream* out) {
+    *out << mode.name;
+}
 
 const Mode kModes[] = {
     {"starttls", Option::secure, false},
