@@ -5,12 +5,18 @@ Every message it accepts is written to --dir as two files:
   msg-N.eml   the content exactly as aiosmtpd received it (dot-unstuffed,
               line endings as sent; no headers added)
   msg-N.json  the envelope: mail_from, rcpt_tos, mail_options, rcpt_options,
-              helo, peer
+              helo, peer, tls_version (null when the message came in plaintext)
 N counts from 0. The .json file is renamed into place after the .eml file is
 complete, so its presence means the message is there in full.
 
 Recipients whose local part starts with "reject" get
 "550 5.1.1 <addr>: Recipient address rejected", so tests can see a refusal.
+
+TLS: --tls starttls offers STARTTLS (aiosmtpd's tls_context; with
+--require-starttls every command but EHLO, STARTTLS, NOOP and QUIT is
+refused before it), --tls implicit speaks TLS from the first byte (the
+listening socket's ssl context, as on port 465). Both present --cert (the
+certificate and its CA certificates) with --key.
 
 Prints "READY <port>" on stdout once listening (--port 0 picks a free port,
 which avoids a race between choosing a port and binding it). Exits on
@@ -22,6 +28,7 @@ import asyncio
 import json
 import os
 import signal
+import ssl
 import sys
 
 from aiosmtpd.smtp import SMTP
@@ -52,11 +59,25 @@ class SavingHandler:
             "rcpt_options": list(envelope.rcpt_options),
             "helo": session.host_name,
             "peer": list(session.peer) if session.peer else None,
+            "tls_version": tls_version(server),
         }
         with open(base + ".json.tmp", "w", encoding="utf-8") as f:
             json.dump(meta, f)
         os.rename(base + ".json.tmp", base + ".json")
         return "250 2.0.0 OK: saved as msg-%d" % n
+
+
+def tls_version(server):
+    """The session's TLS version ("TLSv1.3"), or None in plaintext. After
+    STARTTLS and with implicit TLS alike, the transport is the TLS one."""
+    ssl_object = server.transport.get_extra_info("ssl_object") if server.transport else None
+    return ssl_object.version() if ssl_object is not None else None
+
+
+def server_context(cert, key):
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    return context
 
 
 def main():
@@ -65,17 +86,32 @@ def main():
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--dir", required=True)
     parser.add_argument("--size-limit", type=int, default=33554432)
+    parser.add_argument("--tls", choices=["none", "starttls", "implicit"], default="none")
+    parser.add_argument("--cert")
+    parser.add_argument("--key")
+    parser.add_argument("--require-starttls", action="store_true")
     args = parser.parse_args()
+    context = None
+    if args.tls != "none":
+        if not args.cert or not args.key:
+            parser.error("--tls needs --cert and --key")
+        context = server_context(args.cert, args.key)
 
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     handler = SavingHandler(args.dir)
 
+    starttls = args.tls == "starttls"
+
     def factory():
         return SMTP(handler, hostname="aiosmtpd.smtpkit.test", enable_SMTPUTF8=True,
-                    data_size_limit=args.size_limit, loop=loop)
+                    data_size_limit=args.size_limit, loop=loop,
+                    tls_context=context if starttls else None,
+                    require_starttls=starttls and args.require_starttls)
 
-    server = loop.run_until_complete(loop.create_server(factory, host=args.host, port=args.port))
+    implicit = context if args.tls == "implicit" else None
+    server = loop.run_until_complete(
+        loop.create_server(factory, host=args.host, port=args.port, ssl=implicit))
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, loop.stop)
     port = server.sockets[0].getsockname()[1]

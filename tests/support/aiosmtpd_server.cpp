@@ -33,6 +33,25 @@ std::uint16_t parse_ready(const std::string& out) {
 
 }  // namespace
 
+std::vector<std::string> AiosmtpdServer::command_line(const Options& options) const {
+    std::vector<std::string> argv = {
+        python_bin, script_path().string(), "--port",       "0",
+        "--dir",    store_.string(),        "--size-limit", std::to_string(options.size_limit)};
+    if (options.tls == AiosmtpdTls::none) {
+        return argv;
+    }
+    if (options.chain_file.empty() || options.key_file.empty()) {
+        throw std::invalid_argument("AiosmtpdServer: TLS needs chain_file and key_file");
+    }
+    argv.insert(argv.end(),
+                {"--tls", options.tls == AiosmtpdTls::starttls ? "starttls" : "implicit", "--cert",
+                 options.chain_file, "--key", options.key_file});
+    if (options.require_starttls) {
+        argv.emplace_back("--require-starttls");
+    }
+    return argv;
+}
+
 AiosmtpdServer::AiosmtpdServer(Options options)
     : dir_("smtpkit-aiosmtpd-"), store_(dir_.path() / "messages") {
     if (access(python_bin, X_OK) != 0) {
@@ -42,9 +61,7 @@ AiosmtpdServer::AiosmtpdServer(Options options)
     const fs::path out = directory() / "stdout";
     // The script binds port 0 itself and reports the port it got: no race
     // with other processes choosing ports at the same time.
-    process_ = ChildProcess({python_bin, script_path().string(), "--port", "0", "--dir",
-                             store_.string(), "--size-limit", std::to_string(options.size_limit)},
-                            out, directory() / "stderr");
+    process_ = ChildProcess(command_line(options), out, directory() / "stderr");
     const auto deadline = Clock::now() + options.start_timeout;
     for (;;) {
         port_ = parse_ready(read_file(out));
@@ -82,6 +99,9 @@ ReceivedMessage AiosmtpdServer::load(std::size_t index) const {
     m.mail_options = meta.at("mail_options").get<std::vector<std::string>>();
     if (meta.at("helo").is_string()) {
         m.helo = meta.at("helo").get<std::string>();
+    }
+    if (meta.contains("tls_version") && meta.at("tls_version").is_string()) {
+        m.tls_version = meta.at("tls_version").get<std::string>();
     }
     m.content = read_file(message_file(index, ".eml"));
     return m;

@@ -5,6 +5,10 @@
 // It offers SIZE, 8BITMIME and SMTPUTF8 (no PIPELINING, CHUNKING or DSN),
 // accepts any sender and recipient except recipients whose local part starts
 // with "reject" ("550 5.1.1 <addr>: Recipient address rejected").
+//
+// With a certificate it offers STARTTLS (aiosmtpd's tls_context, optionally
+// required before MAIL) or speaks TLS from the first byte (implicit, as on
+// port 465); each stored message says which TLS version it came over.
 #pragma once
 
 #include <chrono>
@@ -18,11 +22,25 @@
 
 namespace smtpkit::test {
 
+enum class AiosmtpdTls {
+    none,      // plaintext only
+    starttls,  // STARTTLS offered (and required with require_starttls)
+    implicit,  // TLS from the first byte
+};
+
 struct AiosmtpdOptions {
     // The SIZE limit it announces and enforces (552 beyond it).
     std::size_t size_limit = 33554432;
     // How long the server may take to say it is listening.
     std::chrono::milliseconds start_timeout = 15s;
+    AiosmtpdTls tls = AiosmtpdTls::none;
+    // What the server presents with TLS: the certificate followed by its CA
+    // certificates, and the unencrypted key.
+    std::string chain_file;
+    std::string key_file;
+    // With starttls: "530 Must issue a STARTTLS command first" to anything
+    // but EHLO, STARTTLS, NOOP and QUIT before TLS is up.
+    bool require_starttls = false;
 };
 
 struct ReceivedMessage {
@@ -31,6 +49,7 @@ struct ReceivedMessage {
     std::vector<std::string> mail_options;  // MAIL FROM parameters (BODY=8BITMIME, ...)
     std::string helo;                       // the EHLO/HELO name
     std::string content;                    // the data, dot-unstuffed, line endings as received
+    std::string tls_version;                // "TLSv1.3"; empty when it came in plaintext
 };
 
 class AiosmtpdServer {
@@ -58,6 +77,7 @@ class AiosmtpdServer {
     std::string stderr_text() const;
 
   private:
+    std::vector<std::string> command_line(const Options& options) const;
     std::filesystem::path message_file(std::size_t index, const char* ext) const;
     ReceivedMessage load(std::size_t index) const;
 

@@ -67,6 +67,18 @@ bool read_mailbox_unlocked(const fs::path& path, std::string& content) {
     return ok;
 }
 
+std::size_t count_occurrences(std::string_view text, std::string_view what) {
+    if (what.empty()) {
+        return 0;
+    }
+    std::size_t count = 0;
+    for (auto pos = text.find(what); pos != std::string_view::npos;
+         pos = text.find(what, pos + what.size())) {
+        ++count;
+    }
+    return count;
+}
+
 bool starts_with_from_line(std::string_view text, std::size_t pos) {
     return text.compare(pos, 5, "From ") == 0;
 }
@@ -75,7 +87,12 @@ bool starts_with_from_line(std::string_view text, std::size_t pos) {
 
 PostfixServer::PostfixServer(Options options) : dir_("smtpkit-postfix-") {
     require_root_and_postfix();
+    if (options.smtps && !options.tls) {
+        throw std::invalid_argument("PostfixServer: an smtps listener needs a certificate (tls)");
+    }
     port_ = options.preferred_port != 0 ? options.preferred_port : free_loopback_port();
+    smtps_port_ = options.smtps ? free_loopback_port() : 0;
+    smtps_settings_ = options.smtps_settings;
     configure(options);
     for (int attempt = 1;; ++attempt) {
         std::string why;
@@ -88,9 +105,10 @@ PostfixServer::PostfixServer(Options options) : dir_("smtpkit-postfix-") {
         // Postfix's bind. master reports that only to syslog (its logger is
         // not up yet), so any early exit earns a retry on another port.
         if (exited && attempt < start_attempts) {
-            const std::uint16_t old = port_;
+            remove_listeners();
             port_ = free_loopback_port();
-            set_listener(old, port_);
+            smtps_port_ = smtps_port_ != 0 ? free_loopback_port() : 0;
+            add_listeners();
             continue;
         }
         throw std::runtime_error("Postfix did not start on 127.0.0.1:" + std::to_string(port_) +
@@ -142,6 +160,9 @@ void PostfixServer::configure(const Options& options) {
         "relay_transport=error:outbound mail is disabled in this test instance",
         "smtpd_error_sleep_time=0",
     };
+    for (auto& setting : tls_settings(options)) {
+        settings.push_back(std::move(setting));
+    }
     for (const auto& [name, value] : options.main_cf) {
         settings.push_back(name + "=" + value);
     }
@@ -149,7 +170,7 @@ void PostfixServer::configure(const Options& options) {
     postconf(settings);
     postconf({"-F", "*/*/chroot = n"});
     postconf({"-M#", "smtp/inet"});
-    postconf({"-Me", listener_entry(port_)});
+    add_listeners();
 
     int rc = 0;
     const std::string out = run_command({postfix_bin, "-c", etc_.string(), "check"}, rc);
@@ -158,9 +179,43 @@ void PostfixServer::configure(const Options& options) {
     }
 }
 
-void PostfixServer::set_listener(std::uint16_t old_port, std::uint16_t new_port) {
-    postconf({"-MX", listener_name(old_port)});
-    postconf({"-Me", listener_entry(new_port)});
+std::vector<std::string> PostfixServer::tls_settings(const Options& options) const {
+    if (!options.tls) {
+        // Explicitly off: a certificate in the packaged main.cf (Debian's
+        // snakeoil) must not make STARTTLS appear.
+        return {"smtpd_tls_security_level=none"};
+    }
+    return {
+        "smtpd_tls_cert_file=" + options.tls->chain_file,
+        "smtpd_tls_key_file=" + options.tls->key_file,
+        "smtpd_tls_security_level=may",
+        // "(using TLSv1.3 with cipher ...)" in the Received header, and the
+        // handshake's outcome in the log.
+        "smtpd_tls_received_header=yes",
+        "smtpd_tls_loglevel=1",
+    };
+}
+
+void PostfixServer::add_listeners() {
+    postconf({"-Me", listener_entry(port_)});
+    if (smtps_port_ == 0) {
+        return;
+    }
+    postconf({"-Me", listener_entry(smtps_port_)});
+    const std::string prefix = "127.0.0.1:" + std::to_string(smtps_port_) + "/inet/";
+    std::vector<std::string> args = {"-P", prefix + "smtpd_tls_wrappermode=yes",
+                                     prefix + "smtpd_tls_security_level=encrypt"};
+    for (const auto& [name, value] : smtps_settings_) {
+        args.push_back(prefix + name + "=" + value);
+    }
+    postconf(args);
+}
+
+void PostfixServer::remove_listeners() {
+    postconf({"-MX", listener_name(port_)});
+    if (smtps_port_ != 0) {
+        postconf({"-MX", listener_name(smtps_port_)});
+    }
 }
 
 void PostfixServer::postconf(std::vector<std::string> args) const {
@@ -238,18 +293,19 @@ std::string PostfixServer::log() const {
     return read_file(directory() / "postfix.log");
 }
 
-std::string PostfixServer::wait_for_log(std::string_view text,
-                                        std::chrono::milliseconds timeout) const {
+std::string PostfixServer::wait_for_log(std::string_view text, std::chrono::milliseconds timeout,
+                                        std::size_t occurrences) const {
     const auto deadline = Clock::now() + timeout;
     for (;;) {
         std::string now = log();
-        if (now.find(text) != std::string::npos) {
+        if (count_occurrences(now, text) >= occurrences) {
             return now;
         }
         if (Clock::now() >= deadline) {
-            throw std::runtime_error("the Postfix log shows no \"" + std::string(text) +
-                                     "\" within " + std::to_string(timeout.count()) + " ms:\n" +
-                                     now);
+            throw std::runtime_error("the Postfix log shows \"" + std::string(text) +
+                                     "\" fewer than " + std::to_string(occurrences) +
+                                     " time(s) within " + std::to_string(timeout.count()) +
+                                     " ms:\n" + now);
         }
         std::this_thread::sleep_for(20ms);
     }

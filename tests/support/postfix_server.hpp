@@ -8,11 +8,17 @@
 // root+anything@localhost lands in root's mailbox too. Relaying is refused
 // for every client ("554 5.7.1 <...>: Relay access denied") and no mail ever
 // leaves the instance (the default and relay transports are "error").
+//
+// TLS is off unless a certificate is given: then the main port offers
+// STARTTLS (smtpd_tls_security_level=may) and, on request, a second port
+// speaks TLS from the first byte (smtps, wrapper mode). Postfix's Received
+// header then says which TLS version and cipher the client used.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -21,6 +27,12 @@
 #include "support/server_process.hpp"
 
 namespace smtpkit::test {
+
+// The certificate Postfix presents (smtpd_tls_cert_file / smtpd_tls_key_file).
+struct PostfixTls {
+    std::string chain_file;  // the server certificate first, then its CA certificates
+    std::string key_file;    // its private key, unencrypted
+};
 
 struct PostfixOptions {
     // Extra main.cf settings, applied after the fixture's own (so they win),
@@ -31,6 +43,16 @@ struct PostfixOptions {
     std::uint16_t preferred_port = 0;
     // How long the server may take to greet its first client.
     std::chrono::milliseconds start_timeout = 15s;
+    // With a certificate the main port offers STARTTLS; without one TLS is
+    // off altogether (smtpd_tls_security_level=none) and STARTTLS is not
+    // offered.
+    std::optional<PostfixTls> tls;
+    // Also listen on smtps_port() with TLS from the first byte (wrapper
+    // mode, TLS required). Needs `tls`.
+    bool smtps = false;
+    // Extra "-o" settings for the smtps listener only, e.g.
+    // {"smtpd_tls_mandatory_protocols", ">=TLSv1,<=TLSv1"}.
+    std::vector<std::pair<std::string, std::string>> smtps_settings;
 };
 
 class PostfixServer {
@@ -47,6 +69,8 @@ class PostfixServer {
     PostfixServer& operator=(const PostfixServer&) = delete;
 
     std::uint16_t port() const { return port_; }
+    // The smtps (implicit TLS) port; 0 without Options::smtps.
+    std::uint16_t smtps_port() const { return smtps_port_; }
     const std::filesystem::path& directory() const { return dir_.path(); }
     std::filesystem::path mailbox_path(std::string_view user) const;
 
@@ -59,20 +83,27 @@ class PostfixServer {
 
     // The Postfix log so far (maillog_file), for diagnostics.
     std::string log() const;
-    // Waits until the log contains `text` (Postfix logs asynchronously, e.g.
-    // a session's command counts only after the client has gone); returns
-    // the log. Throws std::runtime_error with the log on timeout.
-    std::string wait_for_log(std::string_view text, std::chrono::milliseconds timeout = 10s) const;
+    // Waits until the log contains `text` at least `occurrences` times
+    // (Postfix logs asynchronously, e.g. a session's command counts only
+    // after the client has gone); returns the log. Throws std::runtime_error
+    // with the log on timeout. The fixture's own readiness probe is one
+    // session: its "disconnect from" line comes first.
+    std::string wait_for_log(std::string_view text, std::chrono::milliseconds timeout = 10s,
+                             std::size_t occurrences = 1) const;
 
   private:
     void configure(const Options& options);
-    void set_listener(std::uint16_t old_port, std::uint16_t new_port);
+    std::vector<std::string> tls_settings(const Options& options) const;
+    void add_listeners();
+    void remove_listeners();
     void postconf(std::vector<std::string> args) const;
     bool start_master(std::chrono::milliseconds timeout, std::string& why);
 
     TempDir dir_;
     std::filesystem::path etc_;
     std::uint16_t port_ = 0;
+    std::uint16_t smtps_port_ = 0;
+    std::vector<std::pair<std::string, std::string>> smtps_settings_;
     ChildProcess master_;
 };
 

@@ -7,11 +7,15 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <deque>
@@ -101,6 +105,90 @@ Clock::time_point forever() {
     return Clock::now() + std::chrono::hours(24);
 }
 
+// --- TLS helpers ---------------------------------------------------------------
+
+struct SslCtxFree {
+    void operator()(SSL_CTX* ctx) const { SSL_CTX_free(ctx); }
+};
+struct SslFree {
+    void operator()(SSL* ssl) const { SSL_free(ssl); }
+};
+using SslCtxPtr = std::unique_ptr<SSL_CTX, SslCtxFree>;
+using SslPtr = std::unique_ptr<SSL, SslFree>;
+
+// OpenSSL's error queue in words (and emptied).
+std::string openssl_errors() {
+    std::string out;
+    while (const unsigned long code = ERR_get_error()) {
+        std::array<char, 256> text{};
+        ERR_error_string_n(code, text.data(), text.size());
+        out += (out.empty() ? "" : "; ") + std::string(text.data());
+    }
+    return out;
+}
+
+std::string rfc2253(const X509_NAME* name) {
+    std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), &BIO_free);
+    X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253);
+    char* data = nullptr;
+    const long size = BIO_get_mem_data(bio.get(), &data);
+    return std::string(data, static_cast<std::size_t>(size));
+}
+
+// The server asks for a certificate to record it, not to judge it.
+int accept_any_certificate(int, X509_STORE_CTX*) {
+    return 1;
+}
+
+SslCtxPtr make_server_context(const TlsServerConfig& config, std::string& failure) {
+    ERR_clear_error();
+    SslCtxPtr ctx(SSL_CTX_new(TLS_server_method()));
+    if (!ctx) {
+        failure = "SSL_CTX_new: " + openssl_errors();
+        return nullptr;
+    }
+    SSL_CTX* c = ctx.get();
+    if (config.security_level >= 0) {
+        SSL_CTX_set_security_level(c, config.security_level);
+    }
+    // A client that closes without close_notify simply ends the stream.
+    SSL_CTX_set_options(c, SSL_OP_IGNORE_UNEXPECTED_EOF);
+    SSL_CTX_set_num_tickets(c, 0);
+    const bool ok =
+        (config.min_version == 0 || SSL_CTX_set_min_proto_version(c, config.min_version) == 1) &&
+        (config.max_version == 0 || SSL_CTX_set_max_proto_version(c, config.max_version) == 1) &&
+        (config.cipher_list.empty() ||
+         SSL_CTX_set_cipher_list(c, config.cipher_list.c_str()) == 1) &&
+        SSL_CTX_use_certificate_chain_file(c, config.chain_file.c_str()) == 1 &&
+        SSL_CTX_use_PrivateKey_file(c, config.key_file.c_str(), SSL_FILETYPE_PEM) == 1 &&
+        SSL_CTX_check_private_key(c) == 1;
+    if (!ok) {
+        failure = "server TLS setup (" + config.chain_file + "): " + openssl_errors();
+        return nullptr;
+    }
+    if (config.request_client_certificate) {
+        SSL_CTX_set_verify(c, SSL_VERIFY_PEER, accept_any_certificate);
+    }
+    return ctx;
+}
+
+// What the finished handshake agreed on.
+void record_session(SSL* ssl, TlsRecord& record) {
+    record.version = SSL_get_version(ssl);
+    if (const SSL_CIPHER* cipher = SSL_get_current_cipher(ssl)) {
+        record.cipher = SSL_CIPHER_get_name(cipher);
+    }
+    if (const char* name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name)) {
+        record.sni_sent = true;
+        record.sni = name;
+    }
+    if (X509* peer = SSL_get1_peer_certificate(ssl)) {
+        record.client_certificate = true;
+        record.client_subject = rfc2253(X509_get_subject_name(peer));
+        X509_free(peer);
+    }
+}
+
 }  // namespace
 
 struct ScriptServer::Records {
@@ -111,6 +199,7 @@ struct ScriptServer::Records {
     std::string received;
     std::size_t reads = 0;
     std::size_t connections = 0;
+    std::vector<TlsRecord> tls;
 };
 
 // --- Script ----------------------------------------------------------------
@@ -163,6 +252,22 @@ Script& Script::stall() {
 Script& Script::stall_silent(Millis limit) {
     steps_.push_back({Step::Kind::stall_silent, {}, 0, limit});
     return *this;
+}
+
+Script& Script::start_tls(TlsServerConfig config) {
+    Step step{Step::Kind::start_tls, {}, 0, Millis(0)};
+    step.tls = std::make_shared<const TlsServerConfig>(std::move(config));
+    steps_.push_back(std::move(step));
+    return *this;
+}
+
+Script& Script::raw() {
+    steps_.push_back({Step::Kind::raw, {}, 0, Millis(0)});
+    return *this;
+}
+
+Script& Script::accept_starttls(TlsServerConfig config) {
+    return expect("STARTTLS").send("220 2.0.0 ready to start TLS\r\n").start_tls(std::move(config));
 }
 
 Script& Script::close_mid_reply(std::string first_line) {
@@ -219,8 +324,15 @@ class ScriptServer::Player {
 
   private:
     enum class Fill { data, eof, timeout, stopped, error };
+    // One attempt at moving octets, over TCP or TLS.
+    enum class Io { done, want_read, want_write, eof, error };
 
-    bool run_step(const Step& step);
+    bool run_step(const Step& step, bool last);
+    bool start_tls(const TlsServerConfig& config, bool last);
+    bool handshake(TlsRecord& record);
+    Io receive_some(char* data, std::size_t size, std::size_t& n);
+    Io send_some(std::string_view bytes, std::size_t& n);
+    Wait wait_io(Io io, Clock::time_point deadline) const;
     bool send(const Step& step);
     bool write_all(std::string_view bytes);
     bool expect(const Step& step);
@@ -247,11 +359,15 @@ class ScriptServer::Player {
     // Which recv() brought the octets of in_: {octets, read index}, in order.
     std::deque<std::pair<std::size_t, std::size_t>> segments_;
     bool closed_ = false;  // the connection is over (closed, aborted or lost)
+    SslCtxPtr tls_context_;
+    SslPtr tls_;        // set once a start_tls() handshake has succeeded
+    bool raw_ = false;  // octets are not lines: record_lines() drops them
 };
 
 void ScriptServer::Player::play(const Script& script) {
-    for (const Step& step : script.steps()) {
-        if (!run_step(step)) {
+    const auto& steps = script.steps();
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+        if (!run_step(steps[i], i + 1 == steps.size())) {
             return;
         }
     }
@@ -259,7 +375,7 @@ void ScriptServer::Player::play(const Script& script) {
     read_until_closed();
 }
 
-bool ScriptServer::Player::run_step(const Step& step) {
+bool ScriptServer::Player::run_step(const Step& step, bool last) {
     switch (step.kind) {
         case Step::Kind::send:
             return send(step);
@@ -283,8 +399,147 @@ bool ScriptServer::Player::run_step(const Step& step) {
         case Step::Kind::stall_silent:
             wait_until_closed(step.pause);
             return false;
+        case Step::Kind::start_tls:
+            return start_tls(*step.tls, last);
+        case Step::Kind::raw:
+            raw_ = true;
+            return true;
     }
     return false;
+}
+
+bool ScriptServer::Player::start_tls(const TlsServerConfig& config, bool last) {
+    TlsRecord record;
+    record.connection = connection_;
+    if (!in_.empty()) {
+        // Read along with the last expected line: sent before the 220 came.
+        record.plaintext_before = in_;
+        mismatch("octets pipelined before the TLS handshake: '" + printable(in_) + "'");
+        in_.clear();
+        segments_.clear();
+    }
+    tls_context_ = make_server_context(config, record.failure);
+    const bool ok = tls_context_ && handshake(record);
+    if (!ok && !last) {
+        mismatch("TLS handshake failed: " + record.failure);
+    }
+    {
+        std::lock_guard lock(server_.mutex_);
+        server_.records_->tls.push_back(record);
+    }
+    if (!ok) {
+        // The stream is no longer SMTP in any form: the connection is over.
+        tls_.reset();
+        closed_ = true;
+    }
+    return ok;
+}
+
+bool ScriptServer::Player::handshake(TlsRecord& record) {
+    tls_.reset(SSL_new(tls_context_.get()));
+    if (!tls_ || SSL_set_fd(tls_.get(), fd_) != 1) {
+        record.failure = "SSL_new: " + openssl_errors();
+        return false;
+    }
+    const auto deadline = io_deadline();
+    for (;;) {
+        ERR_clear_error();
+        const int r = SSL_accept(tls_.get());
+        if (r == 1) {
+            break;
+        }
+        const int err = SSL_get_error(tls_.get(), r);
+        const Io io = err == SSL_ERROR_WANT_READ    ? Io::want_read
+                      : err == SSL_ERROR_WANT_WRITE ? Io::want_write
+                                                    : Io::error;
+        if (io == Io::error) {
+            record.failure = openssl_errors();
+            if (record.failure.empty()) {
+                record.failure = "the client closed the connection";
+            }
+            return false;
+        }
+        const Wait w = wait_io(io, deadline);
+        if (w == Wait::timeout || w == Wait::stopped) {
+            record.failure = w == Wait::timeout ? "timed out" : "server stopped";
+            return false;
+        }
+    }
+    record_session(tls_.get(), record);
+    record.handshake_done = true;
+    return true;
+}
+
+ScriptServer::Player::Io ScriptServer::Player::receive_some(char* data, std::size_t size,
+                                                            std::size_t& n) {
+    if (tls_) {
+        ERR_clear_error();
+        const int r = SSL_read_ex(tls_.get(), data, size, &n);
+        if (r == 1) {
+            return Io::done;
+        }
+        switch (SSL_get_error(tls_.get(), r)) {
+            case SSL_ERROR_WANT_READ:
+                return Io::want_read;
+            case SSL_ERROR_WANT_WRITE:
+                return Io::want_write;
+            case SSL_ERROR_ZERO_RETURN:
+                return Io::eof;
+            default:
+                ERR_clear_error();
+                return Io::error;
+        }
+    }
+    for (;;) {
+        const ssize_t r = ::recv(fd_, data, size, 0);
+        if (r > 0) {
+            n = static_cast<std::size_t>(r);
+            return Io::done;
+        }
+        if (r == 0) {
+            return Io::eof;
+        }
+        if (errno != EINTR) {
+            return errno == EAGAIN || errno == EWOULDBLOCK ? Io::want_read : Io::error;
+        }
+    }
+}
+
+ScriptServer::Player::Io ScriptServer::Player::send_some(std::string_view bytes, std::size_t& n) {
+    if (tls_) {
+        // Without partial writes SSL_write takes all or nothing; a retry
+        // passes the same octets again, as OpenSSL requires.
+        ERR_clear_error();
+        const int r = SSL_write_ex(tls_.get(), bytes.data(), bytes.size(), &n);
+        if (r == 1) {
+            return Io::done;
+        }
+        switch (SSL_get_error(tls_.get(), r)) {
+            case SSL_ERROR_WANT_READ:
+                return Io::want_read;
+            case SSL_ERROR_WANT_WRITE:
+                return Io::want_write;
+            default:
+                return Io::error;
+        }
+    }
+    for (;;) {
+        const ssize_t r = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+        if (r >= 0) {
+            n = static_cast<std::size_t>(r);
+            return Io::done;
+        }
+        if (errno != EINTR) {
+            return errno == EAGAIN || errno == EWOULDBLOCK ? Io::want_write : Io::error;
+        }
+    }
+}
+
+Wait ScriptServer::Player::wait_io(Io io, Clock::time_point deadline) const {
+    const short events = io == Io::want_write ? POLLOUT : POLLIN;
+    const Wait w = wait_for(fd_, events, server_.wake_read_, deadline);
+    // On a hang-up the next attempt tells what happened.
+    return w == Wait::hangup ? Wait::ready : w;
 }
 
 bool ScriptServer::Player::send(const Step& step) {
@@ -306,16 +561,14 @@ bool ScriptServer::Player::send(const Step& step) {
 bool ScriptServer::Player::write_all(std::string_view bytes) {
     const auto deadline = io_deadline();
     while (!bytes.empty()) {
-        const ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-        if (n > 0) {
-            bytes.remove_prefix(static_cast<std::size_t>(n));
+        std::size_t n = 0;
+        const Io io = send_some(bytes, n);
+        if (io == Io::done) {
+            bytes.remove_prefix(n);
             continue;
         }
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            const Wait w = wait_for(fd_, POLLOUT, server_.wake_read_, deadline);
+        if (io == Io::want_read || io == Io::want_write) {
+            const Wait w = wait_io(io, deadline);
             if (w == Wait::ready) {
                 continue;
             }
@@ -324,7 +577,8 @@ bool ScriptServer::Player::write_all(std::string_view bytes) {
             }
             return false;
         }
-        mismatch("could not send '" + printable(bytes) + "': " + std::strerror(errno));
+        mismatch("could not send '" + printable(bytes) + "': " +
+                 (tls_ ? "TLS error " + openssl_errors() : std::string(std::strerror(errno))));
         return false;
     }
     return true;
@@ -413,7 +667,13 @@ bool ScriptServer::Player::delay(Millis duration) {
 
 void ScriptServer::Player::close_gracefully() {
     // FIN first, then keep reading: closing with unread octets would send a
-    // RST, and the test wants a clean end of stream.
+    // RST, and the test wants a clean end of stream. Over TLS, close_notify
+    // goes first (one attempt: the client need not answer it).
+    if (tls_) {
+        ERR_clear_error();
+        SSL_shutdown(tls_.get());
+        ERR_clear_error();
+    }
     ::shutdown(fd_, SHUT_WR);
     read_until_closed();
 }
@@ -456,9 +716,9 @@ ScriptServer::Player::Fill ScriptServer::Player::fill(Clock::time_point deadline
     }
     char buf[read_buffer_size];
     for (;;) {
-        const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
-        if (n > 0) {
-            const auto size = static_cast<std::size_t>(n);
+        std::size_t size = 0;
+        const Io io = receive_some(buf, sizeof buf, size);
+        if (io == Io::done && size > 0) {
             std::size_t index = 0;
             {
                 std::lock_guard lock(server_.mutex_);
@@ -469,21 +729,18 @@ ScriptServer::Player::Fill ScriptServer::Player::fill(Clock::time_point deadline
             segments_.emplace_back(size, index);
             return Fill::data;
         }
-        if (n == 0) {
+        if (io == Io::eof || (io == Io::done && size == 0)) {
             closed_ = true;
             return Fill::eof;
         }
-        if (errno == EINTR) {
-            continue;
-        }
-        if (errno != EAGAIN && errno != EWOULDBLOCK) {
+        if (io == Io::error) {
             closed_ = true;
             return Fill::error;
         }
-        switch (wait_for(fd_, POLLIN, server_.wake_read_, deadline)) {
+        switch (wait_io(io, deadline)) {
             case Wait::ready:
             case Wait::hangup:
-                continue;  // recv() tells which
+                continue;  // the next attempt tells which
             case Wait::timeout:
                 return Fill::timeout;
             case Wait::stopped:
@@ -534,6 +791,11 @@ bool ScriptServer::Player::take_line(std::string& line, std::size_t& read_index)
 }
 
 void ScriptServer::Player::record_lines() {
+    if (raw_) {
+        in_.clear();
+        segments_.clear();
+        return;
+    }
     std::string line;
     std::size_t index = 0;
     while (!closed_ && take_line(line, index)) {
@@ -701,6 +963,11 @@ std::size_t ScriptServer::reads() const {
 std::size_t ScriptServer::connections() const {
     std::lock_guard lock(mutex_);
     return records_->connections;
+}
+
+std::vector<TlsRecord> ScriptServer::tls_records() const {
+    std::lock_guard lock(mutex_);
+    return records_->tls;
 }
 
 bool ScriptServer::saw(std::string_view prefix) const {

@@ -14,6 +14,11 @@
 // connection per script, in order, on its own thread (plain POSIX sockets
 // and poll()). Every wait is bounded, and the destructor stops the thread
 // promptly whatever the script is doing, so a test never hangs.
+//
+// TLS: start_tls() runs a server-side handshake (OpenSSL) on the connection
+// and plays the rest of the script over TLS; as the first step it makes an
+// implicit-TLS server (port 465). What each handshake saw (version, SNI,
+// client certificate) is in tls_records().
 #pragma once
 
 #include <chrono>
@@ -31,6 +36,34 @@ namespace smtpkit::test {
 
 using Millis = std::chrono::milliseconds;
 
+// The server's side of a TLS handshake.
+struct TlsServerConfig {
+    std::string chain_file;  // PEM: the certificate, then the CA certificates sent with it
+    std::string key_file;    // PEM, unencrypted
+    int min_version = 0;     // TLS1_VERSION .. TLS1_3_VERSION; 0: OpenSSL's default
+    int max_version = 0;
+    std::string cipher_list;  // TLS 1.2 and older; empty: OpenSSL's default
+    int security_level = -1;  // -1: OpenSSL's default; 0 lets TLS 1.0/1.1 through
+    // Asks for a client certificate; any is accepted (none too) and recorded.
+    bool request_client_certificate = false;
+};
+
+// What one start_tls() step saw.
+struct TlsRecord {
+    std::size_t connection = 0;
+    bool handshake_done = false;
+    std::string failure;  // why the handshake failed (OpenSSL's words, or a timeout)
+    std::string version;  // "TLSv1.3"
+    std::string cipher;
+    bool sni_sent = false;  // the client named a server (SNI)
+    std::string sni;
+    bool client_certificate = false;
+    std::string client_subject;  // RFC 2253
+    // Octets read before the handshake began and after the last expected
+    // line: a command pipelined behind STARTTLS (should be empty).
+    std::string plaintext_before;
+};
+
 struct Step {
     enum class Kind {
         send,          // write `text`, `chunk` octets at a time (0: at once), `pause` between
@@ -42,11 +75,14 @@ struct Step {
         abort,         // RST: close at once with SO_LINGER 0
         stall,         // read (and record) but never answer, until the client closes
         stall_silent,  // neither read nor answer for `pause`, then as stall
+        start_tls,     // TLS handshake as server with `tls`; the rest goes over TLS
+        raw,           // from now on keep octets in received() only, not as lines
     };
     Kind kind = Kind::send;
     std::string text;
     std::size_t chunk = 0;
     Millis pause{0};
+    std::shared_ptr<const TlsServerConfig> tls = {};
 };
 
 // The steps one connection plays. Builders return *this for chaining.
@@ -70,6 +106,19 @@ class Script {
     Script& stall_silent(Millis limit = Millis(2000));
     // "250-first line" and then the connection closes: a reply cut short.
     Script& close_mid_reply(std::string first_line = "250-first line\r\n");
+    // A server-side TLS handshake, bounded by the I/O timeout; later steps
+    // read and write over TLS. Octets already read (a command pipelined
+    // behind STARTTLS) are a mismatch. When the handshake fails the
+    // connection ends; that is a mismatch only if more steps follow, so a
+    // script that ends with start_tls() expects the client to refuse.
+    Script& start_tls(TlsServerConfig config);
+    // From here on the octets read are not split into lines (nor checked for
+    // CRLF); received() still holds them. For input that is not SMTP, such
+    // as the ClientHello of a client that starts TLS against a plaintext
+    // server. Later expect() steps still read lines.
+    Script& raw();
+    // STARTTLS answered with 220, then start_tls().
+    Script& accept_starttls(TlsServerConfig config);
 
     // --- the common dialogue pieces ---------------------------------------
     Script& greet(std::string line = "220 test.invalid ESMTP ready\r\n");
@@ -121,6 +170,9 @@ class ScriptServer {
     std::string received() const;                   // every octet received
     std::size_t reads() const;                      // recv() calls that returned data
     std::size_t connections() const;                // connections accepted
+    // One per start_tls() step reached, in order. After a handshake,
+    // received() and reads() count the decrypted octets and SSL_read() calls.
+    std::vector<TlsRecord> tls_records() const;
 
     // True when some received line starts with `prefix` (case-insensitive).
     bool saw(std::string_view prefix) const;

@@ -57,6 +57,11 @@ public:
     // The server said 235. For SCRAM, an error unless the server proved it
     // knows the password (its signature was checked in respond()).
     virtual std::error_code complete() const { return {}; }
+
+    // The server's own account of a failure, if it sent one inside the
+    // exchange (XOAUTH2/OAUTHBEARER's JSON status, SCRAM's e= value); empty
+    // otherwise. Valid until the authenticator is destroyed.
+    virtual std::string_view server_error() const noexcept { return {}; }
 };
 
 // ec: invalid_sasl_input for credentials a mechanism cannot carry (a NUL in
