@@ -94,7 +94,8 @@ class Client {
     const Capabilities& capabilities() const noexcept;
     const Capabilities& extensions() const noexcept { return capabilities(); }
     // The TLS session: protocol, cipher, certificate, verification result.
-    // inactive when the connection is plaintext.
+    // `active` is false on a plaintext or closed connection; after a close
+    // the rest still describes the last TLS session, until the next connect.
     const SecurityInfo& security_info() const noexcept;
 
     void set_trace(TraceHandler handler);

@@ -57,7 +57,8 @@ struct ConnectOptions {
 
 // The seed's port rules: 0 means 25, or 465 with secure_implicit.
 std::uint16_t effective_port(std::uint16_t port, Option options) noexcept;
-// The seed's option rules: port 587 turns extended on; STARTTLS needs EHLO.
+// The seed's option rules: port 587 turns extended on; so do STARTTLS (an
+// ESMTP extension) and implicit TLS (submission per RFC 8314).
 Option effective_options(std::uint16_t port, Option options) noexcept;
 
 }  // namespace smtpkit

@@ -122,12 +122,8 @@ bool Client::connected() const noexcept {
 const Reply& Client::last_reply() const noexcept { return impl_->last_reply; }
 std::error_code Client::last_error() const noexcept { return impl_->last_error; }
 
-const Capabilities& Client::capabilities() const noexcept {
-    return impl_->session ? impl_->session->capabilities() : impl_->no_capabilities;
-}
+const Capabilities& Client::capabilities() const noexcept { return impl_->capabilities; }
 
-const SecurityInfo& Client::security_info() const noexcept {
-    return impl_->connection ? impl_->connection->security_info() : impl_->no_security;
-}
+const SecurityInfo& Client::security_info() const noexcept { return impl_->security; }
 
 }  // namespace smtpkit

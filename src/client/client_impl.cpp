@@ -53,6 +53,8 @@ void Client::Impl::observe(const protocol::Event& event) {
     tracer.on_event(event);
     if (const auto* r = std::get_if<protocol::ReplyReceived>(&event)) {
         last_reply = r->reply;
+    } else if (std::holds_alternative<protocol::HelloDone>(event)) {
+        capabilities = session->capabilities();
     }
 }
 
@@ -87,6 +89,7 @@ void Client::Impl::close() {
     if (connection) {
         connection->close();
     }
+    security.active = false;  // the rest stays readable: what the session had
     connection.reset();
     session.reset();
 }

@@ -27,13 +27,15 @@ struct Client::Impl {
     std::error_code last_error;
     std::string last_detail;  // more words for last_error (TLS reasons)
     client::Tracer tracer;
-    Capabilities no_capabilities;
+    // Copies that stay valid after the session closes, so references handed
+    // out by capabilities() and security_info() never dangle.
+    Capabilities capabilities;
     // From connect(): what authenticate() needs to know.
     std::string peer_host;  // as the caller named it (OAUTHBEARER's host)
     std::uint16_t peer_port = 0;
     bool tls_required = false;
     bool allow_insecure_auth = false;
-    SecurityInfo no_security;
+    SecurityInfo security;
 
     // --- connecting (connect.cpp) ---
     void connect(const std::string& host, std::uint16_t port, const ConnectOptions& options,

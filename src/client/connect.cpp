@@ -28,6 +28,8 @@ void Client::Impl::connect(const std::string& host, std::uint16_t port,
                            const ConnectOptions& options, std::error_code& ec) {
     last_reply = {};
     last_detail.clear();
+    capabilities = {};
+    security = {};
     timeout = options.timeout;
     const Option opts = effective_options(port, options.options);
     const std::uint16_t real_port = effective_port(port, opts);
@@ -87,7 +89,9 @@ void Client::Impl::handshake(const std::string& host, bool verify, bool implicit
         last_detail = connection->tls_detail();
         return;
     }
-    const SecurityInfo& info = connection->security_info();
+    security = connection->security_info();
+    capabilities = {};  // what the server said in plaintext no longer counts
+    const SecurityInfo& info = security;
     tracer.info("TLS " + info.protocol + " " + info.cipher + "; certificate " +
                 (info.verified ? "verified for " + info.verified_host
                                : "NOT verified (" + info.verify_result + ")"));

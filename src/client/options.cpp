@@ -10,9 +10,10 @@ std::uint16_t effective_port(std::uint16_t port, Option options) noexcept {
 }
 
 Option effective_options(std::uint16_t port, Option options) noexcept {
-    // Submission (587) is ESMTP by definition (RFC 6409), and STARTTLS is an
-    // ESMTP extension: both need EHLO.
-    if (effective_port(port, options) == submission_port || has(options, Option::secure)) {
+    // Submission (587, and 465 by RFC 8314) is ESMTP by definition, and
+    // STARTTLS is an ESMTP extension: all need EHLO.
+    if (effective_port(port, options) == submission_port ||
+        has(options, Option::secure | Option::secure_implicit)) {
         options |= Option::extended;
     }
     return options;

@@ -57,8 +57,8 @@ error certificate_error_for(long verify_result) {
         case X509_V_ERR_CERT_NOT_YET_VALID:
             return error::certificate_not_yet_valid;
         case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
-        case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
             return error::certificate_self_signed;
+        case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:  // a root we do not trust
         case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
         case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
         case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
@@ -113,8 +113,11 @@ std::error_code classify_handshake_error(std::error_code ec, SSL* ssl, std::stri
     if (ec.category() == asio::error::get_ssl_category()) {
         const int reason = ERR_GET_REASON(static_cast<unsigned long>(ec.value()));
         if (reason == SSL_R_UNSUPPORTED_PROTOCOL || reason == SSL_R_NO_PROTOCOLS_AVAILABLE ||
-            reason == SSL_R_TLSV1_ALERT_PROTOCOL_VERSION || reason == SSL_R_WRONG_VERSION_NUMBER) {
+            reason == SSL_R_TLSV1_ALERT_PROTOCOL_VERSION) {
             return make_error_code(error::tls_version_refused);
+        }
+        if (reason == SSL_R_WRONG_VERSION_NUMBER) {
+            detail = "the server did not answer in TLS (a plaintext port?)";
         }
         return make_error_code(error::tls_handshake_failed);
     }

@@ -21,7 +21,7 @@ public:
     sasl::Mechanism mechanism() const override { return m_; }
     std::optional<std::string> initial_response(std::error_code&) override { return initial_; }
     std::string respond(std::string_view challenge, std::error_code& ec) override {
-        challenges.emplace_back(challenge);
+        challenges->emplace_back(challenge);
         if (answers_.empty()) {
             ec = make_error_code(error::sasl_bad_challenge);
             return {};
@@ -32,7 +32,9 @@ public:
     }
     std::error_code complete() const override { return complete_; }
 
-    std::vector<std::string> challenges;
+    // Outlives the mechanism, which the session drops when AUTH ends.
+    std::shared_ptr<std::vector<std::string>> challenges =
+        std::make_shared<std::vector<std::string>>();
 
 private:
     sasl::Mechanism m_;
@@ -53,6 +55,7 @@ public:
         written();
         session->feed("250-mx\r\n250-AUTH PLAIN LOGIN SCRAM-SHA-256 XOAUTH2\r\n250 SIZE 100\r\n");
         drain();
+        shown.clear();
     }
     std::string written() {
         std::string out(session->pending_output());
@@ -99,7 +102,7 @@ TEST(SessionAuth, ChallengesAreDecodedAndAnswersEncodedAndRedacted) {
     AuthHarness h;
     auto mech = std::make_unique<ScriptedMechanism>(sasl::Mechanism::login, std::nullopt,
                                                     std::deque<std::string>{"tim", "s3cret"});
-    auto* raw = mech.get();
+    const auto challenges = mech->challenges;
     h.session->authenticate(std::move(mech));
     EXPECT_EQ(h.written(), "AUTH LOGIN\r\n");
     h.session->feed("334 VXNlcm5hbWU6\r\n");
@@ -108,7 +111,7 @@ TEST(SessionAuth, ChallengesAreDecodedAndAnswersEncodedAndRedacted) {
     EXPECT_EQ(h.written(), "czNjcmV0\r\n");
     h.session->feed("235 ok\r\n");
     ASSERT_TRUE(std::holds_alternative<AuthDone>(*h.drain()));
-    EXPECT_EQ(raw->challenges, (std::vector<std::string>{"Username:", "Password:"}));
+    EXPECT_EQ(*challenges, (std::vector<std::string>{"Username:", "Password:"}));
     for (const auto& line : h.shown) {
         EXPECT_EQ(line.find("tim"), std::string::npos) << line;
         EXPECT_EQ(line.find("s3cret"), std::string::npos) << line;
