@@ -106,9 +106,9 @@ void expect_refused_before_smtp(const Client& client, ScriptServer& server, Mode
     EXPECT_EQ(server.received(), plaintext_before_tls(mode));
     EXPECT_FALSE(server.saw("MAIL"));
     EXPECT_FALSE(server.saw("AUTH"));
-    const auto records = server.tls_records();
-    ASSERT_EQ(records.size(), 1u);
-    EXPECT_FALSE(records[0].handshake_done);
+    // The server got as far as the handshake (whether the client broke it
+    // off or closed right after it).
+    EXPECT_EQ(server.tls_records().size(), 1u);
 }
 
 // --- a good certificate -------------------------------------------------------
