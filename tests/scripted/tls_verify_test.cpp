@@ -399,6 +399,38 @@ TEST(TlsVerify, SecureFallbackDoesNotSkipVerification) {
     expect_refused_before_smtp(client, server, Mode::starttls);
 }
 
+// A server with no certificate at all: only anonymous (aNULL) TLS 1.2
+// suites, which authenticate nobody.
+TlsServerConfig anonymous_server() {
+    TlsServerConfig config;
+    config.min_version = TLS1_2_VERSION;
+    config.max_version = TLS1_2_VERSION;
+    config.security_level = 0;
+    config.cipher_list = "aNULL:@SECLEVEL=0";
+    return config;
+}
+
+TEST(TlsVerify, AnonymousServerHasNoCipherInCommon) {
+    ScriptServer server(until_handshake(Mode::starttls, anonymous_server()));
+    Client client;
+    std::error_code ec;
+    client.connect("localhost", server.port(), tls_options(Mode::starttls), ec);
+    EXPECT_EQ(ec, error::tls_handshake_failed) << ec.message();
+    expect_refused_before_smtp(client, server, Mode::starttls);
+}
+
+// secure_fallback's legacy suites may agree on an anonymous one; the
+// missing certificate is still a verification failure.
+TEST(TlsVerify, SecureFallbackRefusesAServerWithoutCertificate) {
+    ScriptServer server(until_handshake(Mode::starttls, anonymous_server()));
+    Client client;
+    std::error_code ec;
+    client.connect("localhost", server.port(), tls_options(Mode::starttls, Option::secure_fallback),
+                   ec);
+    EXPECT_EQ(ec, error::certificate_invalid) << ec.message();
+    expect_refused_before_smtp(client, server, Mode::starttls);
+}
+
 // --- client certificates ------------------------------------------------------------
 
 TlsServerConfig asking_for_client_certificate() {
