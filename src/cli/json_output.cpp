@@ -1,16 +1,15 @@
 #include "cli/json_output.hpp"
 
-#include <nlohmann/json.hpp>
 #include <string_view>
 #include <utility>
 
+#include "cli/json_parts.hpp"
 #include "smtpkit/error.hpp"
 
 namespace smtpkit::cli {
 namespace {
 
-// Keys in the order written: the documented order, easier to read.
-using json = nlohmann::ordered_json;
+using json = Json;
 
 const char* smtpkit_error_name(error e) {
     switch (e) {
@@ -98,21 +97,34 @@ const char* smtpkit_error_name(error e) {
             return "certificate_invalid";
         case error::tls_setup_failed:
             return "tls_setup_failed";
+        case error::auth_mechanism_not_offered:
+            return "auth_mechanism_not_offered";
+        case error::auth_insecure:
+            return "auth_insecure";
+        case error::auth_credentials_invalid:
+            return "auth_credentials_invalid";
+        case error::auth_mechanism_too_weak:
+            return "auth_mechanism_too_weak";
+        case error::auth_encryption_required:
+            return "auth_encryption_required";
+        case error::auth_temporary_failure:
+            return "auth_temporary_failure";
+        case error::auth_failed:
+            return "auth_failed";
+        case error::sasl_bad_challenge:
+            return "sasl_bad_challenge";
+        case error::sasl_server_not_verified:
+            return "sasl_server_not_verified";
+        case error::sasl_invalid_input:
+            return "sasl_invalid_input";
+        case error::already_authenticated:
+            return "already_authenticated";
         default:
             // Added to the library after this list: error_name() falls back
             // to the number, and the build does not break.
             break;
     }
     return nullptr;
-}
-
-json reply_json(const Reply& reply) {
-    if (reply.empty()) {
-        return nullptr;
-    }
-    return {{"code", reply.code},
-            {"enhanced", reply.enhanced ? json(reply.enhanced->to_string()) : json(nullptr)},
-            {"text", reply.text()}};
 }
 
 json recipient_json(const RecipientResult& r) {
@@ -158,21 +170,6 @@ const char* system_error_name(std::error_code ec) {
     return nullptr;
 }
 
-json error_json(const SendOutcome& o) {
-    json j = {{"code", error_name(o.ec)},
-              {"value", o.ec.value()},
-              {"category", o.ec.category().name()},
-              {"message", o.ec.message()},
-              {"stage", stage_name(o.stage)}};
-    if (!o.subject.empty()) {
-        j["about"] = o.subject;
-    }
-    if (!o.reply.empty() && !o.reply.positive()) {
-        j["reply"] = reply_json(o.reply);
-    }
-    return j;
-}
-
 }  // namespace
 
 std::string error_name(std::error_code ec) {
@@ -212,10 +209,13 @@ std::string json_report(const SendOutcome& o) {
                 {"mail", reply_json(r.mail_reply)}, {"recipients", std::move(recipients)},
                 {"data", reply_json(r.data_reply)}, {"final", reply_json(r.final_reply)},
                 {"round_trips", r.round_trips},     {"bytes", r.bytes_sent}};
-    if (o.ec) {
-        doc["error"] = error_json(o);
+    if (o.security.active) {
+        doc["tls"] = tls_json(o.security);
     }
-    return doc.dump(2, ' ', false, json::error_handler_t::replace);
+    if (o.ec) {
+        doc["error"] = error_json(o.ec, o.subject, o.detail, o.reply, stage_name(o.stage));
+    }
+    return dump(doc);
 }
 
 }  // namespace smtpkit::cli

@@ -3,13 +3,16 @@
 //   {"verdict": "delivered" | "not_delivered" | "unknown", "delivered": bool,
 //    "mail": reply | null, "recipients": [{"address", "accepted", "code", "enhanced", "text"}],
 //    "data": reply | null, "final": reply | null, "round_trips": n, "bytes": n,
-//    "error": {"code", "value", "category", "message", "stage", "about", "reply"}  (on failure)}
+//    "tls": tls  (when the session ran over TLS),
+//    "error": {"code", "value", "category", "message", "stage", "detail", "about", "reply"}
+//             (on failure)}
 //
-// A reply is {"code": 250, "enhanced": "2.0.0" | null, "text": "lines joined by \n"}; null
-// where the dialogue never got that far. error.code is a stable name for smtpkit's own
+// reply and tls are as in json_parts.hpp; a reply is null where the dialogue
+// never got that far. error.code is a stable name for smtpkit's own
 // errors ("no_valid_recipients"), std::errc's for common system errors
 // ("connection_refused") and the number as a string for others; error.reply is
-// the server's refusal when there was one; error.about what the error concerns (an
+// the server's refusal when there was one; error.detail the library's explanation
+// (OpenSSL's reason for a certificate or TLS file failure); error.about what the error concerns (an
 // address, a file, host and port), when that helps.
 #pragma once
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/probe_command.hpp"
 #include "cli/send_command.hpp"
 #include "cli/subcommand.hpp"
 
@@ -42,6 +43,7 @@ int main(int argc, char** argv) {
 
     std::vector<smtpkit::cli::Subcommand> commands;
     commands.push_back(smtpkit::cli::add_send_command(tool));
+    commands.push_back(smtpkit::cli::add_probe_command(tool));
 
     try {
         tool.parse(argc, argv);

@@ -9,7 +9,9 @@
 #include <memory>
 #include <optional>
 
+#include "cli/connect_client.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/helo_name.hpp"
 #include "cli/json_output.hpp"
 #include "cli/message_compose.hpp"
 #include "cli/send_report.hpp"
@@ -28,9 +30,18 @@ const char* const send_help_footer =
 a complete message file as it is ('-' reads stdin); its headers are not read
 for recipients: --to lists them all, Bcc included.
 
---trace lines start with "C: " (client), "S: " (server) or "* " (notes).
+TLS: --tls starttls or --tls implicit REQUIRE TLS: without it nothing is sent.
+Without --tls, port 465 means implicit TLS and every other port plaintext; an
+explicit --tls none speaks plaintext even to port 465. The certificate must
+chain to a trusted CA (the system's, or --cafile/--capath) and name --server;
+--trusted-site skips that check and --secure-fallback allows TLS 1.0/1.1, both
+DANGEROUS and warned about. An encrypted --key takes its password from the first
+line of --key-password-file, never from the command line.
+
+--trace lines start with "C: " (client), "S: " (server) or "* " (notes, such
+as the TLS protocol, cipher and verification result).
 --json prints verdict, the reply to each step, each recipient's reply, round
-trips and bytes, and the error when the send failed.
+trips and bytes, the TLS session ("tls"), and the error when the send failed.
 
 Exit status:
   0   every recipient was accepted and the server took the message
@@ -134,28 +145,24 @@ std::optional<MessageSource> compose(const SendOptions& o, const Envelope& envel
     return MessageSource::from_string(std::move(message));
 }
 
-ConnectOptions connect_options(const SendOptions& o) {
-    ConnectOptions c;
-    c.options = o.no_extended ? Option::none : Option::extended;
-    if (o.port == default_smtps_port) {
-        c.options |= Option::secure_implicit;  // 465 is TLS from the first byte (RFC 8314)
-    }
-    c.timeout = std::chrono::seconds(o.timeout);
-    c.helo_name = o.helo;
-    return c;
-}
-
 void deliver(const SendOptions& o, const Envelope& envelope, MessageSource message,
              const std::error_code& read_failure, SendOutcome& out) {
     Client client;
     if (o.trace) {
         client.set_trace(TracePrinter(std::cerr));
     }
-    const ConnectOptions options = connect_options(o);
+    ConnectOptions options = connect_options(o);
     const auto port = static_cast<std::uint16_t>(o.port);
 
     out.stage = Stage::connect;
-    client.connect(o.server, port, options, out.ec);
+    if (!check_tls_files(o.tls, out.subject) ||
+        (!o.tls.key_password_file.empty() &&
+         !read_key_password(o.tls.key_password_file, options.tls.key_password, out.subject))) {
+        out.ec = make_error_code(error::tls_setup_failed);  // a local TLS file: exits 78
+        return;
+    }
+    connect_client(client, o.server, port, options, out.ec, out.detail);
+    out.security = client.security_info();
     if (out.ec) {
         out.subject = "connecting to " + o.server + " port " +
                       std::to_string(effective_port(port, options.options));
@@ -192,13 +199,16 @@ void report(const SendOptions& o, const SendOutcome& out) {
     }
 }
 
-std::string check_helo(const std::string& name) {
-    return protocol::is_valid_domain(name, false)
-               ? std::string()
-               : "not a valid host name or address literal for EHLO/HELO: " + name;
-}
-
 }  // namespace
+
+ConnectOptions connect_options(const SendOptions& o) {
+    ConnectOptions c;
+    c.options = o.no_extended ? Option::none : Option::extended;
+    apply_tls_flags(o.tls, o.port, c);
+    c.timeout = std::chrono::seconds(o.timeout);
+    c.helo_name = o.helo;
+    return c;
+}
 
 int run_send(const SendOptions& o) {
     SendOutcome out;
@@ -208,6 +218,9 @@ int run_send(const SendOptions& o) {
         std::optional<MessageSource> message =
             o.message_file.empty() ? compose(o, envelope, out) : open_message_file(o, out);
         if (message) {
+            for (const std::string& line : tls_warnings(o.tls)) {
+                std::cerr << line << '\n';
+            }
             deliver(o, envelope, watched(std::move(*message), read_failure), *read_failure, out);
         }
     }
@@ -217,45 +230,46 @@ int run_send(const SendOptions& o) {
 
 Subcommand add_send_command(CLI::App& tool) {
     auto options = std::make_shared<SendOptions>();
-    SendOptions& o = *options;
     CLI::App* cmd = tool.add_subcommand("send", "Send one message to one or more recipients");
     cmd->footer(send_help_footer);
+    add_send_flags(*cmd, *options);
+    return Subcommand{cmd, [options] { return run_send(*options); }};
+}
 
-    cmd->add_option("--server", o.server, "SMTP server name or address")
+void add_send_flags(CLI::App& cmd, SendOptions& o) {
+    cmd.add_option("--server", o.server, "SMTP server name or address")
         ->type_name("HOST")
         ->capture_default_str();
-    cmd->add_option("--port", o.port, "Server port (0: 25; 465: TLS; 587: ESMTP)")
+    cmd.add_option("--port", o.port, "Server port (0: 25, or 465 with --tls implicit; 465: TLS)")
         ->type_name("N")
         ->check(CLI::Range(0, 65535).description(""))
         ->capture_default_str();
-    cmd->add_option("--timeout", o.timeout, "Limit for connecting and for each reply")
+    cmd.add_option("--timeout", o.timeout, "Limit for connecting and for each reply")
         ->type_name("SECONDS")
         ->check(CLI::Range(1, max_timeout_seconds).description(""))
         ->capture_default_str();
-    cmd->add_option("--from", o.from, "Sender (MAIL FROM; From: if composed)")
+    cmd.add_option("--from", o.from, "Sender (MAIL FROM; From: if composed)")
         ->type_name("ADDR")
         ->required();
-    cmd->add_option("--to", o.to, "Recipient; repeat for more")
+    cmd.add_option("--to", o.to, "Recipient; repeat for more")
         ->type_name("ADDR")
         ->allow_extra_args(false)  // one address per --to: a stray word is an error
         ->required();
-    CLI::Option* subject =
-        cmd->add_option("--subject", o.subject, "Subject of the composed message")
-            ->type_name("TEXT");
+    CLI::Option* subject = cmd.add_option("--subject", o.subject, "Subject of the composed message")
+                               ->type_name("TEXT");
     CLI::Option* text =
-        cmd->add_option("--text", o.text, "Body of the composed message")->type_name("TEXT");
-    cmd->add_option("--message", o.message_file, "Send this RFC 5322 message as it is")
+        cmd.add_option("--text", o.text, "Body of the composed message")->type_name("TEXT");
+    cmd.add_option("--message", o.message_file, "Send this RFC 5322 message as it is")
         ->type_name("FILE|-")
         ->excludes(subject)
         ->excludes(text);
-    cmd->add_option("--helo", o.helo, "Name for EHLO/HELO (default: host name)")
+    cmd.add_option("--helo", o.helo, "Name for EHLO/HELO (default: host name)")
         ->type_name("NAME")
-        ->check(CLI::Validator(check_helo, "", "HELO name"));
-    cmd->add_flag("--no-extended", o.no_extended, "HELO only, no ESMTP extensions");
-    cmd->add_flag("--trace", o.trace, "Print the SMTP dialogue on stderr");
-    cmd->add_flag("--json", o.json, "Print the result as JSON on stdout");
-
-    return Subcommand{cmd, [options] { return run_send(*options); }};
+        ->check(helo_name_validator());
+    cmd.add_flag("--no-extended", o.no_extended, "HELO only, no ESMTP extensions");
+    add_tls_flags(cmd, o.tls, o.port, true);
+    cmd.add_flag("--trace", o.trace, "Print the SMTP dialogue on stderr");
+    cmd.add_flag("--json", o.json, "Print the result as JSON on stdout");
 }
 
 }  // namespace smtpkit::cli

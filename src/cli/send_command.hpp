@@ -7,12 +7,14 @@
 
 #include "cli/send_outcome.hpp"
 #include "cli/subcommand.hpp"
+#include "cli/tls_flags.hpp"
+#include "smtpkit/options.hpp"
 
 namespace smtpkit::cli {
 
 struct SendOptions {
     std::string server = "localhost";
-    int port = 0;  // 0: the seed's default (25); 465: implicit TLS; 587: ESMTP
+    int port = 0;  // 0: the seed's default (25, or 465 with --tls implicit); 587: ESMTP
     int timeout = 60;
     std::string from;
     std::vector<std::string> to;
@@ -23,9 +25,17 @@ struct SendOptions {
     bool no_extended = false;
     bool trace = false;
     bool json = false;
+    TlsFlags tls;
 };
 
 Subcommand add_send_command(CLI::App& tool);
+
+// The options of `send`, on a command of one's own (tests parse with it).
+void add_send_flags(CLI::App& cmd, SendOptions& options);
+
+// What the flags ask of the connection (the key password excepted: it is
+// read from its file when connecting).
+ConnectOptions connect_options(const SendOptions& options);
 
 // Runs the command with parsed options and prints its reports.
 int run_send(const SendOptions& options);

@@ -8,6 +8,7 @@
 
 #include "smtpkit/envelope.hpp"
 #include "smtpkit/reply.hpp"
+#include "smtpkit/tls.hpp"
 
 namespace smtpkit::cli {
 
@@ -23,9 +24,11 @@ enum class Stage {
 struct SendOutcome {
     Stage stage = Stage::check_input;
     std::error_code ec;
-    std::string subject;  // what the failure concerns, e.g. "recipient \"x\"" or "host:25"
-    Reply reply;          // the server's last reply when ec is set (may be empty)
-    SendResult result;    // meaningful from Stage::send on
+    std::string subject;    // what the failure concerns, e.g. "recipient \"x\"" or "host:25"
+    std::string detail;     // the library's explanation beyond ec.message() (TLS reasons)
+    Reply reply;            // the server's last reply when ec is set (may be empty)
+    SendResult result;      // meaningful from Stage::send on
+    SecurityInfo security;  // the TLS session, once connected (active: false without TLS)
 };
 
 // True when the transaction reached the server's verdict on the message or

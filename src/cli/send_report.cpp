@@ -92,8 +92,8 @@ std::vector<std::string> error_lines(const SendOutcome& o) {
     // The server's refusal says why; the recipients' ones are listed above.
     const bool show_reply =
         !o.reply.empty() && !o.reply.positive() && o.ec != error::no_valid_recipients;
-    lines.push_back(join(
-        {printable(o.subject), describe(o.ec), show_reply ? reply_text(o.reply) : std::string()}));
+    lines.push_back(join({printable(o.subject), describe(o.ec), printable(o.detail),
+                          show_reply ? reply_text(o.reply) : std::string()}));
     return lines;
 }
 

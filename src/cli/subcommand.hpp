@@ -1,6 +1,6 @@
 // How a subcommand plugs into the tool: it registers its options on the
 // parser, and main() runs the one the user chose once parsing succeeded.
-// Adding `probe` or `sendmail` is one add_*_command() call in main.cpp.
+// Adding a command (`sendmail`) is one add_*_command() call in main.cpp.
 #pragma once
 
 #include <CLI/CLI.hpp>

@@ -1,5 +1,7 @@
 // The pure parts of the smtpkit tool, without a server: exit codes, the
-// composed message, the JSON document, the trace lines and the human report.
+// composed message, the JSON document, the trace lines and the human report;
+// the TLS flags and what they ask of the connection; probe's dialogue
+// recorder and report.
 //
 // Needs the tool's pure sources (src/cli/ except main.cpp and
 // send_command.cpp) linked and src/ on the include path; until the build
@@ -13,15 +15,23 @@
 
 #include <cstdlib>
 #include <ctime>
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "cli/connect_client.hpp"
+#include "cli/dialogue_recorder.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/json_output.hpp"
 #include "cli/message_compose.hpp"
+#include "cli/probe_command.hpp"
+#include "cli/probe_report.hpp"
+#include "cli/send_command.hpp"
 #include "cli/send_report.hpp"
+#include "cli/tls_flags.hpp"
 #include "cli/trace_printer.hpp"
 #include "smtpkit/error.hpp"
 #include "smtpkit/protocol/address.hpp"
@@ -664,6 +674,498 @@ TEST(CliReport, InvalidUtf8IsSaidInWords) {
         failed(Stage::check_input, std::make_error_code(std::errc::illegal_byte_sequence));
     o.subject = "bad --text";
     EXPECT_THAT(error_lines(o), ElementsAre("smtpkit: bad --text: not valid UTF-8"));
+}
+
+// --- TLS flags -> ConnectOptions ----------------------------------------------------
+
+// Parses `smtpkit send <args>` (with the required --from/--to added) and
+// returns the ConnectOptions; throws CLI::ParseError for a usage error.
+ConnectOptions send_connect_options(std::vector<std::string> args) {
+    args.insert(args.begin(), {"--from", "a@x.org", "--to", "b@x.org"});
+    CLI::App app("test");
+    SendOptions options;
+    add_send_flags(app, options);
+    std::reverse(args.begin(), args.end());  // CLI11 takes them reversed
+    app.parse(args);
+    return connect_options(options);
+}
+
+ConnectOptions probe_connect_options(std::vector<std::string> args) {
+    CLI::App app("test");
+    ProbeOptions options;
+    add_probe_flags(app, options);
+    std::reverse(args.begin(), args.end());
+    app.parse(args);
+    return connect_options(options);
+}
+
+constexpr Option tls_bits =
+    Option::secure | Option::secure_implicit | Option::trusted_site | Option::secure_fallback;
+
+TEST(CliTlsFlags, PlaintextByDefault) {
+    const ConnectOptions c = send_connect_options({});
+    EXPECT_EQ(c.options & tls_bits, Option::none);
+    EXPECT_TRUE(has(c.options, Option::extended));
+    EXPECT_EQ(c.tls.ca_file, "");
+}
+
+TEST(CliTlsFlags, TlsModes) {
+    EXPECT_EQ(send_connect_options({"--tls", "starttls"}).options & tls_bits, Option::secure);
+    EXPECT_EQ(send_connect_options({"--tls", "implicit"}).options & tls_bits,
+              Option::secure_implicit);
+    EXPECT_EQ(send_connect_options({"--tls", "none"}).options & tls_bits, Option::none);
+    EXPECT_THROW(send_connect_options({"--tls", "opportunistic"}), CLI::ParseError);
+    EXPECT_THROW(send_connect_options({"--tls"}), CLI::ParseError);
+}
+
+TEST(CliTlsFlags, Port465IsImplicitOnlyWithoutAnExplicitTls) {
+    EXPECT_EQ(send_connect_options({"--port", "465"}).options & tls_bits, Option::secure_implicit);
+    EXPECT_EQ(send_connect_options({"--port", "465", "--tls", "none"}).options & tls_bits,
+              Option::none);
+    EXPECT_EQ(send_connect_options({"--port", "465", "--tls", "starttls"}).options & tls_bits,
+              Option::secure);
+    EXPECT_EQ(send_connect_options({"--port", "587"}).options & tls_bits, Option::none);
+    // Implicit TLS on the default port: the library makes that 465.
+    const ConnectOptions c = send_connect_options({"--tls", "implicit"});
+    EXPECT_EQ(effective_port(0, c.options), 465);
+}
+
+TEST(CliTlsFlags, DangerousOptInsAndFilesAreMapped) {
+    const ConnectOptions c =
+        send_connect_options({"--tls", "starttls", "--trusted-site", "--secure-fallback",
+                              "--cafile", "/ca.pem", "--capath", "/certs", "--cert", "/client.pem",
+                              "--key", "/client.key", "--key-password-file", "/pw"});
+    EXPECT_EQ(c.options & tls_bits,
+              Option::secure | Option::trusted_site | Option::secure_fallback);
+    EXPECT_EQ(c.tls.ca_file, "/ca.pem");
+    EXPECT_EQ(c.tls.ca_path, "/certs");
+    EXPECT_EQ(c.tls.cert_file, "/client.pem");
+    EXPECT_EQ(c.tls.key_file, "/client.key");
+    EXPECT_EQ(c.tls.key_password, "");  // read from the file when connecting, not parsed
+}
+
+TEST(CliTlsFlags, TlsSettingsOnAPlaintextSessionAreUsageErrors) {
+    for (const char* flag : {"--trusted-site", "--secure-fallback"}) {
+        EXPECT_THROW(send_connect_options({flag}), CLI::ValidationError) << flag;
+        EXPECT_THROW(send_connect_options({"--tls", "none", flag}), CLI::ValidationError) << flag;
+    }
+    for (const char* flag : {"--cafile", "--capath", "--cert"}) {
+        EXPECT_THROW(send_connect_options({flag, "/x"}), CLI::ValidationError) << flag;
+    }
+    // Port 465 without --tls is TLS, so they belong there.
+    EXPECT_NO_THROW(send_connect_options({"--port", "465", "--cafile", "/x"}));
+    try {
+        send_connect_options({"--cafile", "/x"});
+    } catch (const CLI::ValidationError& e) {
+        EXPECT_THAT(e.what(), AllOf(HasSubstr("--cafile"), HasSubstr("--tls starttls")));
+    }
+}
+
+TEST(CliTlsFlags, KeyNeedsACertificate) {
+    EXPECT_THROW(send_connect_options({"--tls", "starttls", "--key", "/k"}), CLI::ValidationError);
+    EXPECT_THROW(send_connect_options({"--tls", "starttls", "--key-password-file", "/p"}),
+                 CLI::ValidationError);
+    // A combined PEM: --cert alone is fine.
+    EXPECT_NO_THROW(send_connect_options({"--tls", "starttls", "--cert", "/both.pem"}));
+}
+
+TEST(CliTlsFlags, NoPasswordOnTheCommandLine) {
+    EXPECT_THROW(send_connect_options({"--tls", "starttls", "--cert", "/c", "--key-password", "x"}),
+                 CLI::ParseError);
+    EXPECT_THROW(send_connect_options({"--tls", "starttls", "--cert", "/c", "--password", "x"}),
+                 CLI::ParseError);
+}
+
+TEST(CliTlsFlags, ProbeTakesTheSameTlsFlagsButNoClientCertificate) {
+    const ConnectOptions c = probe_connect_options(
+        {"--server", "mx.example", "--tls", "starttls", "--cafile", "/ca.pem", "--trusted-site"});
+    EXPECT_EQ(c.options & tls_bits, Option::secure | Option::trusted_site);
+    EXPECT_TRUE(has(c.options, Option::extended));  // the capabilities are the point
+    EXPECT_EQ(c.tls.ca_file, "/ca.pem");
+    EXPECT_EQ(probe_connect_options({"--server", "h", "--port", "465"}).options & tls_bits,
+              Option::secure_implicit);
+    EXPECT_THROW(probe_connect_options({"--server", "h", "--cafile", "/x"}), CLI::ValidationError);
+    EXPECT_THROW(probe_connect_options({"--server", "h", "--tls", "starttls", "--cert", "/c"}),
+                 CLI::ParseError);
+    EXPECT_THROW(probe_connect_options({}), CLI::RequiredError);  // --server is required
+    EXPECT_THROW(probe_connect_options({"--server", "h", "--helo", "bad name"}), CLI::ParseError);
+}
+
+TEST(CliTlsFlags, WarningsForTheDangerousOptIns) {
+    EXPECT_TRUE(tls_warnings(TlsFlags{.mode = "starttls"}).empty());
+    const auto trusted = tls_warnings(TlsFlags{.mode = "starttls", .trusted_site = true});
+    ASSERT_EQ(trusted.size(), 1u);
+    EXPECT_THAT(trusted[0],
+                AllOf(StartsWith("smtpkit: warning: --trusted-site"), HasSubstr("not verified")));
+    const auto both =
+        tls_warnings(TlsFlags{.mode = "starttls", .trusted_site = true, .secure_fallback = true});
+    ASSERT_EQ(both.size(), 2u);
+    EXPECT_THAT(both[1],
+                AllOf(StartsWith("smtpkit: warning: --secure-fallback"), HasSubstr("TLS 1.0/1.1")));
+}
+
+class CliTlsFiles : public ::testing::Test {
+  protected:
+    std::string file(const std::string& name, const std::string& content) {
+        const auto path = dir_ / name;
+        std::ofstream(path, std::ios::binary) << content;
+        return path.string();
+    }
+    void TearDown() override { std::filesystem::remove_all(dir_); }
+
+    std::filesystem::path dir_ = [] {
+        std::string tmpl = (std::filesystem::temp_directory_path() / "smtpkit-tls-XXXXXX").string();
+        return std::filesystem::path(::mkdtemp(tmpl.data()));
+    }();
+};
+
+TEST_F(CliTlsFiles, KeyPasswordIsTheFirstLine) {
+    std::string password;
+    std::string why;
+    ASSERT_TRUE(read_key_password(file("a", "s3cret pass\nsecond line\n"), password, why)) << why;
+    EXPECT_EQ(password, "s3cret pass");
+    ASSERT_TRUE(read_key_password(file("b", "crlf\r\n"), password, why)) << why;
+    EXPECT_EQ(password, "crlf");
+    ASSERT_TRUE(read_key_password(file("c", "no newline"), password, why)) << why;
+    EXPECT_EQ(password, "no newline");
+    ASSERT_TRUE(read_key_password(file("d", ""), password, why)) << why;
+    EXPECT_EQ(password, "");
+}
+
+TEST_F(CliTlsFiles, UnreadableFilesAreNamed) {
+    std::string password = "unchanged";
+    std::string why;
+    EXPECT_FALSE(read_key_password((dir_ / "missing").string(), password, why));
+    EXPECT_THAT(why, AllOf(HasSubstr("--key-password-file"), HasSubstr("missing"),
+                           HasSubstr("No such file")));
+    EXPECT_EQ(password, "unchanged");
+
+    TlsFlags flags{.mode = "starttls"};
+    flags.ca_file = file("ca.pem", "x");
+    EXPECT_TRUE(check_tls_files(flags, why)) << why;
+    flags.ca_path = dir_.string();
+    EXPECT_TRUE(check_tls_files(flags, why)) << why;
+    flags.cert_file = (dir_ / "nocert.pem").string();
+    EXPECT_FALSE(check_tls_files(flags, why));
+    EXPECT_THAT(why, AllOf(StartsWith("cannot read --cert"), HasSubstr("nocert.pem")));
+    flags.cert_file.clear();
+    flags.ca_file = dir_.string();  // a directory is not a CA file
+    EXPECT_FALSE(check_tls_files(flags, why));
+    EXPECT_THAT(why, HasSubstr("--cafile"));
+    flags.ca_file.clear();
+    flags.ca_path = (dir_ / "nodir").string();
+    EXPECT_FALSE(check_tls_files(flags, why));
+    EXPECT_THAT(why, HasSubstr("--capath"));
+}
+
+// --- TLS exit codes, explanation and JSON ----------------------------------------------
+
+TEST(CliExitCode, EveryTlsErrorHasItsStatus) {
+    const std::pair<error, int> table[] = {
+        {error::starttls_not_offered, EX_UNAVAILABLE},
+        {error::tls_version_refused, EX_UNAVAILABLE},
+        {error::certificate_expired, EX_UNAVAILABLE},
+        {error::certificate_not_yet_valid, EX_UNAVAILABLE},
+        {error::certificate_self_signed, EX_UNAVAILABLE},
+        {error::certificate_untrusted, EX_UNAVAILABLE},
+        {error::certificate_host_mismatch, EX_UNAVAILABLE},
+        {error::certificate_invalid, EX_UNAVAILABLE},
+        {error::starttls_injection, EX_PROTOCOL},
+        {error::tls_handshake_failed, EX_PROTOCOL},
+        {error::tls_setup_failed, EX_CONFIG},
+    };
+    for (const auto& [e, status] : table) {
+        const std::error_code ec = make_error_code(e);
+        EXPECT_EQ(exit_code(failed(Stage::connect, ec)), status) << ec.message();
+        ProbeOutcome probe;
+        probe.ec = ec;
+        EXPECT_EQ(probe_exit_code(probe), status) << ec.message();
+        EXPECT_EQ(is_certificate_error(ec), status == EX_UNAVAILABLE &&
+                                                e != error::starttls_not_offered &&
+                                                e != error::tls_version_refused)
+            << ec.message();
+    }
+}
+
+TEST(CliConnect, ExplanationIsWhatTheMessageDoesNotSay) {
+    const std::error_code untrusted = make_error_code(error::certificate_untrusted);
+    EXPECT_EQ(explanation("unable to get local issuer certificate: " + untrusted.message(),
+                          untrusted, {}),
+              "unable to get local issuer certificate");
+    EXPECT_EQ(explanation(untrusted.message(), untrusted, {}), "");
+    // The server's refusal is printed as the reply, not twice.
+    const Reply refused = reply(454, "TLS not available", EnhancedStatus{4, 7, 0});
+    const std::error_code starttls = make_error_code(error::starttls_refused);
+    EXPECT_EQ(explanation(refused.summary() + ": " + starttls.message(), starttls, refused), "");
+}
+
+SecurityInfo verified_session() {
+    SecurityInfo info;
+    info.active = true;
+    info.protocol = "TLSv1.3";
+    info.cipher = "TLS_AES_256_GCM_SHA384";
+    info.cipher_bits = 256;
+    info.peer_subject = "CN=mx.example";
+    info.peer_issuer = "CN=Example CA";
+    info.not_before = "2026-01-01T00:00:00Z";
+    info.not_after = "2027-01-01T00:00:00Z";
+    info.sha256_fingerprint = "AB:CD";
+    info.verified_host = "mx.example";
+    info.verified = true;
+    info.verify_result = "ok";
+    return info;
+}
+
+TEST(CliJson, TlsObjectWhenTheSessionUsedTls) {
+    SendOutcome o = finished(transaction({recipient("a@x.org", accepted)}, queued));
+    EXPECT_FALSE(nlohmann::json::parse(json_report(o)).contains("tls"));
+
+    o.security = verified_session();
+    const auto j = nlohmann::ordered_json::parse(json_report(o));
+    ASSERT_TRUE(j.contains("tls"));
+    std::vector<std::string> keys;
+    for (const auto& [key, value] : j["tls"].items()) {
+        keys.push_back(key);
+    }
+    EXPECT_THAT(keys, ElementsAre("active", "implicit", "protocol", "cipher", "cipher_bits",
+                                  "verified", "verified_host", "verify_result", "peer_subject",
+                                  "peer_issuer", "not_before", "not_after", "sha256_fingerprint"));
+    EXPECT_EQ(j["tls"]["active"], true);
+    EXPECT_EQ(j["tls"]["protocol"], "TLSv1.3");
+    EXPECT_EQ(j["tls"]["cipher"], "TLS_AES_256_GCM_SHA384");
+    EXPECT_EQ(j["tls"]["cipher_bits"], 256);
+    EXPECT_EQ(j["tls"]["verified"], true);
+    EXPECT_EQ(j["tls"]["verify_result"], "ok");
+    EXPECT_EQ(j["tls"]["peer_subject"], "CN=mx.example");
+    EXPECT_EQ(j["tls"]["peer_issuer"], "CN=Example CA");
+    EXPECT_EQ(j["tls"]["not_before"], "2026-01-01T00:00:00Z");
+    EXPECT_EQ(j["tls"]["not_after"], "2027-01-01T00:00:00Z");
+    EXPECT_EQ(j["tls"]["sha256_fingerprint"], "AB:CD");
+}
+
+TEST(CliJson, TlsFailureCarriesTheLibrarysExplanation) {
+    SendOutcome o = failed(Stage::connect, make_error_code(error::certificate_untrusted));
+    o.detail = "unable to get local issuer certificate";
+    o.subject = "connecting to mx.example port 25";
+    const auto j = nlohmann::json::parse(json_report(o));
+    EXPECT_EQ(j["error"]["code"], "certificate_untrusted");
+    EXPECT_EQ(j["error"]["detail"], "unable to get local issuer certificate");
+    EXPECT_EQ(j["error"]["stage"], "connect");
+    EXPECT_FALSE(j.contains("tls"));
+    EXPECT_THAT(error_lines(o),
+                ElementsAre("smtpkit: connecting to mx.example port 25: the server's certificate "
+                            "does not chain to a trusted certificate authority: unable to get "
+                            "local issuer certificate"));
+}
+
+// --- probe: the dialogue recorder ---------------------------------------------------------
+
+void feed(DialogueRecorder& recorder, const std::vector<std::string>& trace) {
+    for (const std::string& line : trace) {
+        const TraceDirection direction = line.starts_with("C: ")   ? TraceDirection::client
+                                         : line.starts_with("S: ") ? TraceDirection::server
+                                                                   : TraceDirection::info;
+        recorder(direction, std::string_view(line).substr(line.find(' ') + 1));
+    }
+}
+
+const std::vector<std::string> starttls_dialogue = {
+    "* connecting to 127.0.0.1 port 25",
+    "S: 220 mx.example ESMTP",
+    "C: EHLO client.example",
+    "S: 250-mx.example hello",
+    "S: 250-PIPELINING",
+    "S: 250-SIZE 1000",
+    "S: 250 STARTTLS",
+    "C: STARTTLS",
+    "S: 220 2.0.0 go ahead",
+    "* TLS TLSv1.3 TLS_AES_256_GCM_SHA384; certificate verified for mx.example",
+    "C: EHLO client.example",
+    "S: 250-mx.example hello again",
+    "S: 250-PIPELINING",
+    "S: 250-SIZE 2000",
+    "S: 250 AUTH PLAIN LOGIN",
+    "C: QUIT",
+    "S: 221 bye",
+};
+
+TEST(CliProbeRecorder, CapabilitiesBeforeAndAfterStarttls) {
+    DialogueRecorder recorder(false);
+    feed(recorder, starttls_dialogue);
+    EXPECT_EQ(recorder.greeting().code, 220);
+    EXPECT_EQ(recorder.greeting().lines, std::vector<std::string>{"mx.example ESMTP"});
+    ASSERT_TRUE(recorder.before_tls());
+    ASSERT_TRUE(recorder.after_tls());
+    EXPECT_EQ(recorder.before_tls()->command, "EHLO");
+    const Capabilities before = recorder.before_tls()->capabilities();
+    const Capabilities after = recorder.after_tls()->capabilities();
+    EXPECT_TRUE(before.starttls());
+    EXPECT_EQ(before.size_limit(), 1000u);
+    EXPECT_FALSE(before.has("AUTH"));
+    EXPECT_FALSE(after.starttls());
+    EXPECT_EQ(after.size_limit(), 2000u);
+    EXPECT_THAT(after.auth_mechanisms(), ElementsAre("PLAIN", "LOGIN"));
+    EXPECT_EQ(recorder.starttls_reply().code, 220);
+    ASSERT_TRUE(recorder.starttls_reply().enhanced);
+    EXPECT_EQ(recorder.starttls_reply().enhanced->to_string(), "2.0.0");
+}
+
+TEST(CliProbeRecorder, RefusedStarttlsLeavesNoTlsPart) {
+    DialogueRecorder recorder(false);
+    feed(recorder, {"S: 220 mx", "C: EHLO c", "S: 250-mx", "S: 250 STARTTLS", "C: STARTTLS",
+                    "S: 454 4.7.0 TLS not available"});
+    EXPECT_TRUE(recorder.before_tls());
+    EXPECT_FALSE(recorder.after_tls());
+    EXPECT_EQ(recorder.starttls_reply().code, 454);
+}
+
+TEST(CliProbeRecorder, ImplicitTlsHasNoPlaintextPart) {
+    DialogueRecorder recorder(true);
+    feed(recorder, {"S: 220 mx", "C: EHLO c", "S: 250-mx", "S: 250 8BITMIME"});
+    EXPECT_EQ(recorder.greeting().code, 220);
+    EXPECT_FALSE(recorder.before_tls());
+    ASSERT_TRUE(recorder.after_tls());
+    EXPECT_TRUE(recorder.after_tls()->capabilities().eightbitmime());
+}
+
+TEST(CliProbeRecorder, HeloAfterRefusedEhloAndPipelinedReplies) {
+    DialogueRecorder recorder(false);
+    feed(recorder, {"S: 220 mx", "C: EHLO c", "S: 502 5.5.1 no", "C: HELO c", "S: 250 mx",
+                    "C: NOOP", "C: QUIT", "S: 250 ok", "S: 221 bye"});
+    ASSERT_TRUE(recorder.before_tls());
+    EXPECT_EQ(recorder.before_tls()->command, "HELO");
+    EXPECT_EQ(recorder.before_tls()->reply.code, 250);
+    EXPECT_TRUE(recorder.before_tls()->capabilities().empty());
+}
+
+TEST(CliProbeRecorder, RefusedGreetingIsKept) {
+    DialogueRecorder recorder(false);
+    feed(recorder, {"S: 554-5.7.1 go away", "S: 554 5.7.1 really"});
+    EXPECT_EQ(recorder.greeting().code, 554);
+    EXPECT_EQ(recorder.greeting().lines.size(), 2u);
+    EXPECT_FALSE(recorder.before_tls());
+}
+
+// --- probe: the report -----------------------------------------------------------------
+
+ProbeOutcome recorded_probe() {
+    DialogueRecorder recorder(false);
+    feed(recorder, starttls_dialogue);
+    ProbeOutcome o;
+    o.server = "mx.example";
+    o.port = 25;
+    o.tls_mode = TlsMode::starttls;
+    o.greeting = recorder.greeting();
+    o.before_tls = recorder.before_tls();
+    o.starttls_reply = recorder.starttls_reply();
+    o.after_tls = recorder.after_tls();
+    o.tls = verified_session();
+    return o;
+}
+
+TEST(CliProbeReport, HumanReport) {
+    EXPECT_THAT(
+        probe_lines(recorded_probe()),
+        ElementsAre("server        mx.example port 25", "greeting      220 mx.example ESMTP",
+                    "EHLO          mx.example (plaintext)", "  PIPELINING", "  SIZE 1000",
+                    "  STARTTLS", "STARTTLS      220 2.0.0 go ahead",
+                    "TLS           TLSv1.3 TLS_AES_256_GCM_SHA384 (256 bits) after STARTTLS",
+                    "  subject     CN=mx.example", "  issuer      CN=Example CA",
+                    "  valid       2026-01-01T00:00:00Z to 2027-01-01T00:00:00Z",
+                    "  sha256      AB:CD", "  verified    yes, for mx.example",
+                    "EHLO          mx.example (over TLS)", "  PIPELINING", "  SIZE 2000",
+                    "  AUTH PLAIN LOGIN"));
+    EXPECT_TRUE(probe_error_lines(recorded_probe()).empty());
+    EXPECT_EQ(probe_exit_code(recorded_probe()), EX_OK);
+}
+
+TEST(CliProbeReport, TrustedSiteShowsTheFailedVerification) {
+    ProbeOutcome o = recorded_probe();
+    o.trusted_site = true;
+    o.tls.verified = false;
+    o.tls.verify_result = "certificate has expired";
+    EXPECT_THAT(probe_lines(o),
+                Contains("  verified    NO: certificate has expired (ignored: --trusted-site)"));
+    EXPECT_EQ(probe_exit_code(o), EX_OK);
+}
+
+TEST(CliProbeReport, RefusedCertificateIsShownAndExitsUnavailable) {
+    ProbeOutcome o = recorded_probe();
+    o.after_tls.reset();
+    o.tls = {};
+    o.ec = make_error_code(error::certificate_expired);
+    o.detail = "certificate has expired";
+    o.subject = "connecting to mx.example port 25";
+    o.rejected = verified_session();
+    o.rejected.verified = false;
+    o.rejected.verify_result = "certificate has expired";
+    const auto lines = probe_lines(o);
+    EXPECT_THAT(lines, Contains(StartsWith("TLS           FAILED: the server's certificate has "
+                                           "expired: certificate has expired")));
+    EXPECT_THAT(lines, Contains("  subject     CN=mx.example"));
+    EXPECT_THAT(lines, Contains("  verified    NO: certificate has expired"));
+    EXPECT_THAT(probe_error_lines(o),
+                ElementsAre("smtpkit: connecting to mx.example port 25: the server's certificate "
+                            "has expired: certificate has expired"));
+    EXPECT_EQ(probe_exit_code(o), EX_UNAVAILABLE);
+
+    const auto j = nlohmann::json::parse(probe_json(o));
+    EXPECT_EQ(j["tls"], nullptr);
+    EXPECT_EQ(j["after_tls"], nullptr);
+    EXPECT_EQ(j["rejected_certificate"]["verify_result"], "certificate has expired");
+    EXPECT_EQ(j["error"]["code"], "certificate_expired");
+    EXPECT_EQ(j["error"]["detail"], "certificate has expired");
+}
+
+TEST(CliProbeReport, PlaintextSaysWhetherStarttlsIsOffered) {
+    ProbeOutcome o = recorded_probe();
+    o.tls_mode = TlsMode::none;
+    o.starttls_reply = {};
+    o.after_tls.reset();
+    o.tls = {};
+    EXPECT_THAT(probe_lines(o),
+                Contains("TLS           none (the server offers STARTTLS: try --tls starttls)"));
+    DialogueRecorder recorder(false);
+    feed(recorder, {"S: 220 mx", "C: EHLO c", "S: 250-mx", "S: 250 SIZE"});
+    o.before_tls = recorder.before_tls();
+    EXPECT_THAT(probe_lines(o),
+                Contains("TLS           none (the server does not offer STARTTLS)"));
+}
+
+TEST(CliProbeReport, Json) {
+    const auto j = nlohmann::ordered_json::parse(probe_json(recorded_probe()));
+    std::vector<std::string> keys;
+    for (const auto& [key, value] : j.items()) {
+        keys.push_back(key);
+    }
+    EXPECT_THAT(keys, ElementsAre("server", "port", "tls_mode", "greeting", "before_tls",
+                                  "starttls", "tls", "after_tls"));
+    EXPECT_EQ(j["server"], "mx.example");
+    EXPECT_EQ(j["port"], 25);
+    EXPECT_EQ(j["tls_mode"], "starttls");
+    EXPECT_EQ(j["greeting"]["code"], 220);
+    EXPECT_EQ(j["before_tls"]["command"], "EHLO");
+    EXPECT_EQ(j["before_tls"]["server_name"], "mx.example");
+    EXPECT_EQ(j["before_tls"]["capabilities"],
+              nlohmann::json::parse(R"({"PIPELINING": [], "SIZE": ["1000"], "STARTTLS": []})"));
+    EXPECT_EQ(j["after_tls"]["capabilities"]["AUTH"], nlohmann::json::array({"PLAIN", "LOGIN"}));
+    EXPECT_EQ(j["starttls"]["enhanced"], "2.0.0");
+    EXPECT_EQ(j["tls"]["verified"], true);
+    EXPECT_FALSE(j.contains("error"));
+    EXPECT_FALSE(j.contains("rejected_certificate"));
+}
+
+TEST(CliProbeReport, ServerTextCannotDriveTheTerminal) {
+    DialogueRecorder recorder(false);
+    feed(recorder,
+         {"S: 220 mx \x1b[2J", "C: EHLO c", "S: 250-mx\x1b]0;x\x07", "S: 250 X-EVIL \x1b[31m"});
+    ProbeOutcome o;
+    o.server = "mx";
+    o.greeting = recorder.greeting();
+    o.before_tls = recorder.before_tls();
+    for (const std::string& line : probe_lines(o)) {
+        EXPECT_EQ(line.find('\x1b'), std::string::npos) << line;
+    }
 }
 
 }  // namespace

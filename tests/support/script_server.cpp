@@ -159,9 +159,10 @@ SslCtxPtr make_server_context(const TlsServerConfig& config, std::string& failur
         (config.max_version == 0 || SSL_CTX_set_max_proto_version(c, config.max_version) == 1) &&
         (config.cipher_list.empty() ||
          SSL_CTX_set_cipher_list(c, config.cipher_list.c_str()) == 1) &&
-        SSL_CTX_use_certificate_chain_file(c, config.chain_file.c_str()) == 1 &&
-        SSL_CTX_use_PrivateKey_file(c, config.key_file.c_str(), SSL_FILETYPE_PEM) == 1 &&
-        SSL_CTX_check_private_key(c) == 1;
+        (config.chain_file.empty() ||
+         (SSL_CTX_use_certificate_chain_file(c, config.chain_file.c_str()) == 1 &&
+          SSL_CTX_use_PrivateKey_file(c, config.key_file.c_str(), SSL_FILETYPE_PEM) == 1 &&
+          SSL_CTX_check_private_key(c) == 1));
     if (!ok) {
         failure = "server TLS setup (" + config.chain_file + "): " + openssl_errors();
         return nullptr;

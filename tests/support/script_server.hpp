@@ -38,9 +38,11 @@ using Millis = std::chrono::milliseconds;
 
 // The server's side of a TLS handshake.
 struct TlsServerConfig {
-    std::string chain_file;  // PEM: the certificate, then the CA certificates sent with it
-    std::string key_file;    // PEM, unencrypted
-    int min_version = 0;     // TLS1_VERSION .. TLS1_3_VERSION; 0: OpenSSL's default
+    // PEM: the certificate, then the CA certificates sent with it. Empty:
+    // no certificate (only anonymous cipher suites can then be agreed).
+    std::string chain_file;
+    std::string key_file;  // PEM, unencrypted
+    int min_version = 0;   // TLS1_VERSION .. TLS1_3_VERSION; 0: OpenSSL's default
     int max_version = 0;
     std::string cipher_list;  // TLS 1.2 and older; empty: OpenSSL's default
     int security_level = -1;  // -1: OpenSSL's default; 0 lets TLS 1.0/1.1 through

@@ -12,6 +12,14 @@ namespace {
 
 using namespace std::string_literals;
 
+Credentials creds(std::string user, std::string secret, std::string authzid) {
+    Credentials c;
+    c.user = std::move(user);
+    c.secret = std::move(secret);
+    c.authzid = std::move(authzid);
+    return c;
+}
+
 std::unique_ptr<Authenticator> make(Mechanism m, Credentials c) {
     std::error_code ec;
     auto auth = make_authenticator(m, c, ec);
@@ -29,15 +37,16 @@ std::error_code refusal(Mechanism m, Credentials c) {
 
 // RFC 4616 4: "tim" / "tanstaaftanstaaf", and Kurt acting as Ursel.
 TEST(SaslPlain, Rfc4616Examples) {
-    auto auth = make(Mechanism::plain, {"tim", "tanstaaftanstaaf", ""});
+    auto auth = make(Mechanism::plain, creds("tim", "tanstaaftanstaaf", ""));
     std::error_code ec;
     EXPECT_EQ(auth->initial_response(ec), "\0tim\0tanstaaftanstaaf"s);
     EXPECT_FALSE(ec);
-    EXPECT_EQ(base64_encode(
-                  *make(Mechanism::plain, {"tim", "tanstaaftanstaaf", ""})->initial_response(ec)),
-              "AHRpbQB0YW5zdGFhZnRhbnN0YWFm");
+    EXPECT_EQ(
+        base64_encode(
+            *make(Mechanism::plain, creds("tim", "tanstaaftanstaaf", ""))->initial_response(ec)),
+        "AHRpbQB0YW5zdGFhZnRhbnN0YWFm");
 
-    auto proxy = make(Mechanism::plain, {"Kurt", "xipj3plmq", "Ursel"});
+    auto proxy = make(Mechanism::plain, creds("Kurt", "xipj3plmq", "Ursel"));
     EXPECT_EQ(proxy->initial_response(ec), "Ursel\0Kurt\0xipj3plmq"s);
     EXPECT_FALSE(ec);
     EXPECT_FALSE(proxy->complete());
@@ -46,13 +55,13 @@ TEST(SaslPlain, Rfc4616Examples) {
 
 TEST(SaslPlain, SendsTheBytesUnprepared) {
     // SASLprep would map the soft hyphen away and the ligature to "ff".
-    auto auth = make(Mechanism::plain, {"I\xC2\xADX", "\xEF\xAC\x80", ""});
+    auto auth = make(Mechanism::plain, creds("I\xC2\xADX", "\xEF\xAC\x80", ""));
     std::error_code ec;
     EXPECT_EQ(auth->initial_response(ec), "\0I\xC2\xADX\0\xEF\xAC\x80"s);
 }
 
 TEST(SaslPlain, EmptyChallengeGetsTheMessageWhenNoInitialResponseWasSent) {
-    auto auth = make(Mechanism::plain, {"tim", "pw", ""});
+    auto auth = make(Mechanism::plain, creds("tim", "pw", ""));
     std::error_code ec;
     EXPECT_EQ(auth->respond("", ec), "\0tim\0pw"s);
     EXPECT_FALSE(ec);
@@ -62,7 +71,7 @@ TEST(SaslPlain, EmptyChallengeGetsTheMessageWhenNoInitialResponseWasSent) {
 }
 
 TEST(SaslPlain, ChallengeAfterTheMessageIsRefused) {
-    auto auth = make(Mechanism::plain, {"tim", "pw", ""});
+    auto auth = make(Mechanism::plain, creds("tim", "pw", ""));
     std::error_code ec;
     ASSERT_TRUE(auth->initial_response(ec));
     EXPECT_EQ(auth->respond("more?", ec), "");
@@ -70,15 +79,15 @@ TEST(SaslPlain, ChallengeAfterTheMessageIsRefused) {
 }
 
 TEST(SaslPlain, RefusesNulAndEmptyFields) {
-    EXPECT_EQ(refusal(Mechanism::plain, {"t\0m"s, "pw", ""}), error::sasl_invalid_input);
-    EXPECT_EQ(refusal(Mechanism::plain, {"tim", "p\0w"s, ""}), error::sasl_invalid_input);
-    EXPECT_EQ(refusal(Mechanism::plain, {"tim", "pw", "a\0z"s}), error::sasl_invalid_input);
-    EXPECT_EQ(refusal(Mechanism::plain, {"", "pw", ""}), error::sasl_invalid_input);
-    EXPECT_EQ(refusal(Mechanism::plain, {"tim", "", ""}), error::sasl_invalid_input);
+    EXPECT_EQ(refusal(Mechanism::plain, creds("t\0m"s, "pw", "")), error::sasl_invalid_input);
+    EXPECT_EQ(refusal(Mechanism::plain, creds("tim", "p\0w"s, "")), error::sasl_invalid_input);
+    EXPECT_EQ(refusal(Mechanism::plain, creds("tim", "pw", "a\0z"s)), error::sasl_invalid_input);
+    EXPECT_EQ(refusal(Mechanism::plain, creds("", "pw", "")), error::sasl_invalid_input);
+    EXPECT_EQ(refusal(Mechanism::plain, creds("tim", "", "")), error::sasl_invalid_input);
 }
 
 TEST(SaslLogin, AnswersUserThenPasswordWhateverTheWording) {
-    auto auth = make(Mechanism::login, {"tim", "tanstaaftanstaaf", ""});
+    auto auth = make(Mechanism::login, creds("tim", "tanstaaftanstaaf", ""));
     std::error_code ec;
     EXPECT_EQ(auth->initial_response(ec), std::nullopt);
     EXPECT_FALSE(ec);
@@ -86,14 +95,14 @@ TEST(SaslLogin, AnswersUserThenPasswordWhateverTheWording) {
     EXPECT_EQ(auth->respond("Password:", ec), "tanstaaftanstaaf");
     EXPECT_FALSE(ec);
 
-    auto odd = make(Mechanism::login, {"tim", "pw", ""});
+    auto odd = make(Mechanism::login, creds("tim", "pw", ""));
     EXPECT_EQ(odd->respond("", ec), "tim");
     EXPECT_EQ(odd->respond("who are you really?", ec), "pw");
     EXPECT_FALSE(ec);
 }
 
 TEST(SaslLogin, AThirdChallengeIsRefused) {
-    auto auth = make(Mechanism::login, {"tim", "pw", ""});
+    auto auth = make(Mechanism::login, creds("tim", "pw", ""));
     std::error_code ec;
     auth->respond("Username:", ec);
     auth->respond("Password:", ec);
@@ -103,13 +112,13 @@ TEST(SaslLogin, AThirdChallengeIsRefused) {
 }
 
 TEST(SaslLogin, RefusesWhatItCannotCarry) {
-    EXPECT_EQ(refusal(Mechanism::login, {"tim", "pw", "other"}), error::sasl_invalid_input);
-    EXPECT_EQ(refusal(Mechanism::login, {"t\0m"s, "pw", ""}), error::sasl_invalid_input);
-    EXPECT_EQ(refusal(Mechanism::login, {"", "pw", ""}), error::sasl_invalid_input);
+    EXPECT_EQ(refusal(Mechanism::login, creds("tim", "pw", "other")), error::sasl_invalid_input);
+    EXPECT_EQ(refusal(Mechanism::login, creds("t\0m"s, "pw", "")), error::sasl_invalid_input);
+    EXPECT_EQ(refusal(Mechanism::login, creds("", "pw", "")), error::sasl_invalid_input);
 }
 
 TEST(SaslLogin, OversizedChallengeIsRefused) {
-    auto auth = make(Mechanism::login, {"tim", "pw", ""});
+    auto auth = make(Mechanism::login, creds("tim", "pw", ""));
     std::error_code ec;
     EXPECT_EQ(auth->respond(std::string(8 * 1024 + 1, 'U'), ec), "");
     EXPECT_EQ(ec, error::sasl_bad_challenge);
@@ -117,7 +126,7 @@ TEST(SaslLogin, OversizedChallengeIsRefused) {
 
 // RFC 2195 2. (The RFC's challenge names reston.mci.net.)
 TEST(SaslCramMd5, Rfc2195Example) {
-    auto auth = make(Mechanism::cram_md5, {"tim", "tanstaaftanstaaf", ""});
+    auto auth = make(Mechanism::cram_md5, creds("tim", "tanstaaftanstaaf", ""));
     std::error_code ec;
     EXPECT_EQ(auth->initial_response(ec), std::nullopt);
     const auto challenge =
@@ -130,8 +139,8 @@ TEST(SaslCramMd5, Rfc2195Example) {
 }
 
 TEST(SaslCramMd5, DigestDependsOnTheChallenge) {
-    auto a = make(Mechanism::cram_md5, {"tim", "tanstaaftanstaaf", ""});
-    auto b = make(Mechanism::cram_md5, {"tim", "tanstaaftanstaaf", ""});
+    auto a = make(Mechanism::cram_md5, creds("tim", "tanstaaftanstaaf", ""));
+    auto b = make(Mechanism::cram_md5, creds("tim", "tanstaaftanstaaf", ""));
     std::error_code ec;
     const std::string one = a->respond("<1@x>", ec);
     const std::string two = b->respond("<2@x>", ec);
@@ -142,7 +151,7 @@ TEST(SaslCramMd5, DigestDependsOnTheChallenge) {
 }
 
 TEST(SaslCramMd5, EmptyPasswordStillAnswers) {
-    auto auth = make(Mechanism::cram_md5, {"tim", "", ""});
+    auto auth = make(Mechanism::cram_md5, creds("tim", "", ""));
     std::error_code ec;
     // HMAC-MD5 with an empty key over "<x@y>", from Python's hmac module.
     EXPECT_EQ(auth->respond("<x@y>", ec), "tim 71990acc3a54f7d01feeb843a4e99c22");
@@ -150,12 +159,12 @@ TEST(SaslCramMd5, EmptyPasswordStillAnswers) {
 }
 
 TEST(SaslCramMd5, OneNonEmptyChallengeOnly) {
-    auto auth = make(Mechanism::cram_md5, {"tim", "pw", ""});
+    auto auth = make(Mechanism::cram_md5, creds("tim", "pw", ""));
     std::error_code ec;
     EXPECT_EQ(auth->respond("", ec), "");
     EXPECT_EQ(ec, error::sasl_bad_challenge);
 
-    auto twice = make(Mechanism::cram_md5, {"tim", "pw", ""});
+    auto twice = make(Mechanism::cram_md5, creds("tim", "pw", ""));
     ec.clear();
     twice->respond("<1@x>", ec);
     ASSERT_FALSE(ec);
@@ -164,7 +173,7 @@ TEST(SaslCramMd5, OneNonEmptyChallengeOnly) {
 }
 
 TEST(SaslCramMd5, RefusesAnAuthorizationIdentity) {
-    EXPECT_EQ(refusal(Mechanism::cram_md5, {"tim", "pw", "root"}), error::sasl_invalid_input);
+    EXPECT_EQ(refusal(Mechanism::cram_md5, creds("tim", "pw", "root")), error::sasl_invalid_input);
 }
 
 TEST(SaslExternal, SendsTheAuthorizationIdentity) {
@@ -209,7 +218,7 @@ TEST(SaslRegistry, PreferencesStrongestFirst) {
 
 TEST(SaslRegistry, FactoryClearsAStaleError) {
     std::error_code ec = make_error_code(error::timeout);
-    const auto auth = make_authenticator(Mechanism::plain, {"tim", "pw", ""}, ec);
+    const auto auth = make_authenticator(Mechanism::plain, creds("tim", "pw", ""), ec);
     EXPECT_FALSE(ec);
     ASSERT_NE(auth, nullptr);
     EXPECT_EQ(auth->mechanism(), Mechanism::plain);

@@ -15,6 +15,14 @@ namespace {
 
 using namespace std::string_literals;
 
+Credentials creds(std::string user, std::string secret, std::string authzid) {
+    Credentials c;
+    c.user = std::move(user);
+    c.secret = std::move(secret);
+    c.authzid = std::move(authzid);
+    return c;
+}
+
 // RFC 5802 5.
 constexpr const char* sha1_nonce = "fyko+d2lbbFgONRv9qkxdawL";
 constexpr const char* sha1_server_first =
@@ -32,7 +40,7 @@ constexpr const char* sha256_client_final =
     "p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=";
 constexpr const char* sha256_server_final = "v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=";
 
-const Credentials pencil{"user", "pencil", ""};
+const Credentials pencil = creds("user", "pencil", "");
 
 std::unique_ptr<Authenticator> scram(Mechanism m, const Credentials& c, std::string nonce,
                                      const detail::ScramLimits& limits = {}) {
@@ -255,11 +263,12 @@ TEST(Scram, EmptyChallengeGetsTheClientFirstWhenNoInitialResponseWasSent) {
 
 TEST(Scram, UserNameIsPreparedAndEscaped) {
     std::error_code ec;
-    EXPECT_EQ(scram(Mechanism::scram_sha_1, {"a,b=c", "pencil", ""}, "abc")->initial_response(ec),
-              "n,,n=a=2Cb=3Dc,r=abc");
     EXPECT_EQ(
-        scram(Mechanism::scram_sha_1, {"I\xC2\xADX", "pencil", ""}, "abc")->initial_response(ec),
-        "n,,n=IX,r=abc");
+        scram(Mechanism::scram_sha_1, creds("a,b=c", "pencil", ""), "abc")->initial_response(ec),
+        "n,,n=a=2Cb=3Dc,r=abc");
+    EXPECT_EQ(scram(Mechanism::scram_sha_1, creds("I\xC2\xADX", "pencil", ""), "abc")
+                  ->initial_response(ec),
+              "n,,n=IX,r=abc");
 }
 
 TEST(Scram, PasswordIsPrepared) {
@@ -277,7 +286,7 @@ TEST(Scram, PasswordIsPrepared) {
 }
 
 TEST(Scram, AuthorizationIdentityGoesInTheGs2Header) {
-    auto auth = scram(Mechanism::scram_sha_256, {"user", "pencil", "ad,m=in"}, sha256_nonce);
+    auto auth = scram(Mechanism::scram_sha_256, creds("user", "pencil", "ad,m=in"), sha256_nonce);
     std::error_code ec;
     EXPECT_EQ(auth->initial_response(ec), "n,a=ad=2Cm=3Din,n=user,r=rOprNGfwEbeRWgbNEkqO");
     const std::string final_message = auth->respond(sha256_server_first, ec);
@@ -289,20 +298,20 @@ TEST(Scram, AuthorizationIdentityGoesInTheGs2Header) {
 
 TEST(Scram, RefusesCredentialsItCannotCarry) {
     const std::vector<std::pair<Credentials, std::string>> cases = {
-        {{"", "pencil", ""}, "abc"},          // empty user
-        {{"\xC2\xAD", "pencil", ""}, "abc"},  // user prepares to nothing
-        {{"us\x07r", "pencil", ""}, "abc"},   // prohibited in the user
+        {creds("", "pencil", ""), "abc"},          // empty user
+        {creds("\xC2\xAD", "pencil", ""), "abc"},  // user prepares to nothing
+        {creds("us\x07r", "pencil", ""), "abc"},   // prohibited in the user
         {{"user",
           "pen\x07"
           "cil",
           ""},
-         "abc"},                               // prohibited in the password
-        {{"user", "\xff\xfe", ""}, "abc"},     // password not UTF-8
-        {{"user", "pen\0cil"s, ""}, "abc"},    // NUL in the password
-        {{"user", "pencil", "a\0b"s}, "abc"},  // NUL in the authzid
-        {pencil, "a,b"},                       // nonce with a comma
-        {pencil, ""},                          // empty nonce
-        {pencil, "a b"},                       // nonce not printable
+         "abc"},                                    // prohibited in the password
+        {creds("user", "\xff\xfe", ""), "abc"},     // password not UTF-8
+        {creds("user", "pen\0cil"s, ""), "abc"},    // NUL in the password
+        {creds("user", "pencil", "a\0b"s), "abc"},  // NUL in the authzid
+        {pencil, "a,b"},                            // nonce with a comma
+        {pencil, ""},                               // empty nonce
+        {pencil, "a b"},                            // nonce not printable
     };
     for (const auto& [credentials, nonce] : cases) {
         std::error_code ec;
@@ -313,7 +322,7 @@ TEST(Scram, RefusesCredentialsItCannotCarry) {
     EXPECT_EQ(detail::make_scram(Mechanism::plain, pencil, "abc", ec), nullptr);
     EXPECT_EQ(ec, error::sasl_invalid_input);
     ec.clear();
-    EXPECT_EQ(make_authenticator(Mechanism::scram_sha_256, {"us\x07r", "p", ""}, ec), nullptr);
+    EXPECT_EQ(make_authenticator(Mechanism::scram_sha_256, creds("us\x07r", "p", ""), ec), nullptr);
     EXPECT_EQ(ec, error::sasl_invalid_input);
 }
 
