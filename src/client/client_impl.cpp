@@ -12,10 +12,16 @@ namespace {
 
 constexpr std::size_t content_chunk = std::size_t{64} * 1024;
 
+bool in_range(std::error_code ec, error first, error last) {
+    return ec.category() == error_category() && ec.value() >= static_cast<int>(first) &&
+           ec.value() <= static_cast<int>(last);
+}
+
+// Errors whose cause is in the server's reply.
 bool is_refusal(std::error_code ec) {
-    return ec.category() == error_category() &&
-           ec.value() >= static_cast<int>(error::greeting_refused) &&
-           ec.value() <= static_cast<int>(error::message_refused);
+    return in_range(ec, error::greeting_refused, error::message_refused) ||
+           in_range(ec, error::auth_credentials_invalid, error::auth_failed) ||
+           ec == error::starttls_refused;
 }
 
 // The reply that decided a transaction's outcome, if the server gave one.
@@ -40,7 +46,7 @@ const Reply* deciding_reply(const SendResult& r, std::error_code ec) {
 // The server's words belong in the message only when the server refused;
 // OpenSSL's when TLS failed.
 void Client::Impl::raise(std::error_code ec) const {
-    if (!last_reply.empty() && (is_refusal(ec) || ec == error::starttls_refused)) {
+    if (!last_reply.empty() && is_refusal(ec)) {
         throw system_error(ec, last_reply.summary());
     }
     if (!last_detail.empty()) {
