@@ -8,7 +8,7 @@ ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc)
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build test demo fuzz fuzz-build sanitize install clean
+.PHONY: all deps build test demo fuzz fuzz-build sanitize tsan install clean
 
 all: build
 
@@ -51,8 +51,15 @@ sanitize: deps
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	    ctest --output-on-failure -j $(JOBS)
 
+# The in-process client/server tests under ThreadSanitizer (g++, -Wno-tsan).
+TSAN_BUILD ?= build-tsan
+tsan: deps
+	cmake -S . -B $(TSAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSMTPKIT_SANITIZE=thread
+	cmake --build $(TSAN_BUILD) -j $(JOBS) --target scripted_tests
+	$(TSAN_BUILD)/tests/scripted_tests --gtest_filter='-*Cli*'
+
 install: build
 	cmake --install $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(FUZZ_BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(FUZZ_BUILD) $(ASAN_BUILD) $(TSAN_BUILD)
