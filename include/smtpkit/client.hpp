@@ -90,6 +90,11 @@ class Client {
     bool connected() const noexcept;
     const Reply& last_reply() const noexcept;
     std::error_code last_error() const noexcept;
+    // Why, where the error code alone cannot say: OpenSSL's reason for a TLS
+    // failure ("unable to get local issuer certificate"), the file that could
+    // not be loaded. Empty otherwise; a server's refusal is in last_reply().
+    // The throwing forms put the same words in what().
+    const std::string& last_error_detail() const noexcept;
     // The extensions from the last EHLO (empty after HELO).
     const Capabilities& capabilities() const noexcept;
     const Capabilities& extensions() const noexcept { return capabilities(); }

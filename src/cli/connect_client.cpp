@@ -4,29 +4,10 @@
 
 namespace smtpkit::cli {
 
-std::string explanation(std::string_view what, std::error_code ec, const Reply& reply) {
-    std::string text(what);
-    // std::system_error(ec, arg) makes "arg: message" (libstdc++, libc++).
-    const std::string suffix = ": " + ec.message();
-    if (text.size() > suffix.size() && text.ends_with(suffix)) {
-        text.resize(text.size() - suffix.size());
-    }
-    if (text == ec.message() || (!reply.empty() && text == reply.summary())) {
-        return {};
-    }
-    return text;
-}
-
 void connect_client(Client& client, std::string_view host, std::uint16_t port,
                     const ConnectOptions& options, std::error_code& ec, std::string& detail) {
-    ec.clear();
-    detail.clear();
-    try {
-        client.connect(host, port, options);
-    } catch (const std::system_error& e) {
-        ec = e.code();
-        detail = explanation(e.what(), ec, client.last_reply());
-    }
+    client.connect(host, port, options, ec);
+    detail = ec ? client.last_error_detail() : std::string();
 }
 
 bool is_certificate_error(std::error_code ec) {

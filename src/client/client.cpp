@@ -121,6 +121,7 @@ bool Client::connected() const noexcept {
 
 const Reply& Client::last_reply() const noexcept { return impl_->last_reply; }
 std::error_code Client::last_error() const noexcept { return impl_->last_error; }
+const std::string& Client::last_error_detail() const noexcept { return impl_->last_detail; }
 
 const Capabilities& Client::capabilities() const noexcept { return impl_->capabilities; }
 

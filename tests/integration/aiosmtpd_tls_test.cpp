@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "smtpkit/client.hpp"
+#include "support/connect_outcome.hpp"
 #include "support/aiosmtpd_server.hpp"
 #include "support/test_certs.hpp"
 
@@ -36,21 +37,6 @@ ConnectOptions client_options(Option flags) {
 Option flags_for(AiosmtpdTls mode) {
     return mode == AiosmtpdTls::implicit ? Option::secure_implicit | Option::extended
                                          : Option::secure;
-}
-
-struct ConnectOutcome {
-    std::error_code ec;
-    std::string detail;
-};
-
-ConnectOutcome try_connect(Client& client, const std::string& host, std::uint16_t port,
-                           const ConnectOptions& options) {
-    try {
-        client.connect(host, port, options);
-        return {};
-    } catch (const std::system_error& e) {
-        return {e.code(), e.what()};
-    }
 }
 
 const std::string kMessage =

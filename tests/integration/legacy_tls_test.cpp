@@ -8,6 +8,7 @@
 #include <string>
 
 #include "smtpkit/client.hpp"
+#include "support/connect_outcome.hpp"
 #include "support/aiosmtpd_server.hpp"
 #include "support/postfix_server.hpp"
 #include "support/test_certs.hpp"
@@ -46,20 +47,6 @@ ConnectOptions client_options(Option flags) {
     return options;
 }
 
-struct ConnectOutcome {
-    std::error_code ec;
-    std::string detail;
-};
-
-ConnectOutcome try_connect(Client& client, std::uint16_t port, const ConnectOptions& options) {
-    try {
-        client.connect("localhost", port, options);
-        return {};
-    } catch (const std::system_error& e) {
-        return {e.code(), e.what()};
-    }
-}
-
 const std::string kMessage =
     "From: Sender <sender@localhost>\r\n"
     "To: root@localhost\r\n"
@@ -96,7 +83,7 @@ class LegacyTls : public ::testing::TestWithParam<Mode> {
 
 TEST_P(LegacyTls, RefusedByDefault) {
     Client client;
-    const ConnectOutcome outcome = try_connect(client, port(), client_options(GetParam().flags));
+    const ConnectOutcome outcome = try_connect(client, "localhost", port(), client_options(GetParam().flags));
     EXPECT_EQ(outcome.ec, error::tls_version_refused)
         << outcome.ec.category().name() << " " << outcome.ec.value() << " " << outcome.ec.message()
         << ": " << outcome.detail;
@@ -113,7 +100,7 @@ TEST_P(LegacyTls, RefusedByDefault) {
 TEST_P(LegacyTls, SecureFallbackNegotiatesTls10AndStillVerifies) {
     Client client;
     const ConnectOutcome outcome =
-        try_connect(client, port(), client_options(GetParam().flags | Option::secure_fallback));
+        try_connect(client, "localhost", port(), client_options(GetParam().flags | Option::secure_fallback));
     ASSERT_FALSE(outcome.ec) << outcome.ec.message() << ": " << outcome.detail;
     const SecurityInfo info = client.security_info();
     EXPECT_TRUE(info.active);

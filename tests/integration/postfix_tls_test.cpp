@@ -7,6 +7,7 @@
 #include <string>
 
 #include "smtpkit/client.hpp"
+#include "support/connect_outcome.hpp"
 #include "support/postfix_server.hpp"
 #include "support/test_certs.hpp"
 
@@ -30,23 +31,6 @@ ConnectOptions tls_options(Option flags, bool trust_test_ca = true) {
         options.tls.ca_file = test_certificates().ca_file;
     }
     return options;
-}
-
-// The error of a failed connect with the client's explanation (what() of
-// the throwing form), so that a failure says why.
-struct ConnectOutcome {
-    std::error_code ec;
-    std::string detail;
-};
-
-ConnectOutcome try_connect(Client& client, const std::string& host, std::uint16_t port,
-                           const ConnectOptions& options) {
-    try {
-        client.connect(host, port, options);
-        return {};
-    } catch (const std::system_error& e) {
-        return {e.code(), e.what()};
-    }
 }
 
 const std::string kMessage =

@@ -887,18 +887,6 @@ TEST(CliExitCode, EveryTlsErrorHasItsStatus) {
     }
 }
 
-TEST(CliConnect, ExplanationIsWhatTheMessageDoesNotSay) {
-    const std::error_code untrusted = make_error_code(error::certificate_untrusted);
-    EXPECT_EQ(explanation("unable to get local issuer certificate: " + untrusted.message(),
-                          untrusted, {}),
-              "unable to get local issuer certificate");
-    EXPECT_EQ(explanation(untrusted.message(), untrusted, {}), "");
-    // The server's refusal is printed as the reply, not twice.
-    const Reply refused = reply(454, "TLS not available", EnhancedStatus{4, 7, 0});
-    const std::error_code starttls = make_error_code(error::starttls_refused);
-    EXPECT_EQ(explanation(refused.summary() + ": " + starttls.message(), starttls, refused), "");
-}
-
 SecurityInfo verified_session() {
     SecurityInfo info;
     info.active = true;

@@ -146,6 +146,9 @@ TEST(StarttlsRefusal, ThrowingFormCarriesTheServersWords) {
         EXPECT_EQ(e.code(), error::starttls_refused);
         EXPECT_TRUE(has_substr(e.what(), "TLS not available"));
     }
+    // The server's refusal is in last_reply(), not repeated as the detail.
+    EXPECT_EQ(client.last_reply().code, 454);
+    EXPECT_TRUE(client.last_error_detail().empty()) << client.last_error_detail();
     expect_server_done(server);
 }
 

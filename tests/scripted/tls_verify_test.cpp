@@ -319,6 +319,18 @@ TEST(TlsVerify, ThrowingFormSaysWhyTheCertificateFailed) {
     expect_refused_before_smtp(client, server, Mode::starttls);
 }
 
+TEST(TlsVerify, ErrorCodeFormSaysWhyInTheDetail) {
+    ScriptServer server(until_handshake(Mode::starttls, server_tls(pki().expired)));
+    Client client;
+    std::error_code ec;
+    client.connect("localhost", server.port(), tls_options(Mode::starttls), ec);
+    EXPECT_EQ(ec, error::certificate_expired);
+    EXPECT_EQ(client.last_error_detail(), "certificate has expired");
+    EXPECT_FALSE(has_substr(client.last_error_detail(), ec.message()))
+        << "the detail adds to the message, it does not repeat it";
+    expect_refused_before_smtp(client, server, Mode::starttls);
+}
+
 TEST(TlsVerify, TrustedSiteStillRequiresStarttls) {
     ScriptServer server(Script::esmtp({"PIPELINING", "AUTH PLAIN"}));
     Client client;
