@@ -52,7 +52,7 @@ void Session::set_state(State s) {
 }
 
 // Checks that an operation may start; queues OperationFailed if not.
-bool Session::start(State expected_from, const char* /*what*/) {
+bool Session::start(State expected_from) {
     if (state_ == State::failed) {
         events_.emplace_back(OperationFailed{make_error_code(error::session_failed), {}});
         return false;
@@ -103,7 +103,7 @@ void Session::fail(std::error_code ec, Reply reply) {
 void Session::hello() {
     // EHLO may also be repeated from ready (after STARTTLS, a later issue).
     if (state_ != State::connected && state_ != State::ready) {
-        start(State::connected, "hello");
+        start(State::connected);
         return;
     }
     Command cmd =
@@ -119,7 +119,7 @@ void Session::hello() {
 }
 
 void Session::begin_transaction(const Envelope& envelope) {
-    if (!start(State::ready, "transaction")) {
+    if (!start(State::ready)) {
         return;
     }
     const bool utf8 = caps_.smtputf8();
@@ -182,7 +182,7 @@ void Session::begin_transaction(const Envelope& envelope) {
 
 void Session::send_data(std::string_view content) {
     if (state_ != State::data) {
-        start(State::data, "data");
+        start(State::data);
         return;
     }
     const std::size_t before = out_.size();
@@ -192,7 +192,7 @@ void Session::send_data(std::string_view content) {
 
 void Session::finish_data() {
     if (state_ != State::data) {
-        start(State::data, "data");
+        start(State::data);
         return;
     }
     const std::size_t before = out_.size();
@@ -204,7 +204,7 @@ void Session::finish_data() {
 }
 
 void Session::command(Command cmd) {
-    if (!start(State::ready, "command")) {
+    if (!start(State::ready)) {
         return;
     }
     if (auto ec = cmd.check(caps_.smtputf8()); ec) {
@@ -216,7 +216,7 @@ void Session::command(Command cmd) {
 }
 
 void Session::starttls() {
-    if (!start(State::ready, "starttls")) {
+    if (!start(State::ready)) {
         return;
     }
     if (!caps_.starttls()) {
@@ -231,7 +231,7 @@ void Session::starttls() {
 
 void Session::tls_established() {
     if (state_ != State::handshake) {
-        start(State::handshake, "tls");
+        start(State::handshake);
         return;
     }
     caps_ = {};
@@ -242,12 +242,9 @@ void Session::tls_established() {
 }
 
 void Session::quit() {
-    if (state_ == State::closed || state_ == State::failed) {
-        start(State::ready, "quit");
-        return;
-    }
+    // QUIT is fine before EHLO too; start() reports every other state.
     if (state_ != State::ready && state_ != State::connected) {
-        start(State::ready, "quit");
+        start(State::ready);
         return;
     }
     Command cmd = Command::quit();

@@ -36,7 +36,7 @@ error error_for_auth_reply(int code) {
 }  // namespace
 
 void Session::authenticate(std::unique_ptr<sasl::Authenticator> authenticator) {
-    if (!start(State::ready, "auth")) {
+    if (!start(State::ready)) {
         return;
     }
     if (authenticated_) {

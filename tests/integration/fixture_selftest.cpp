@@ -128,8 +128,9 @@ TEST(PostfixFixture, RefusesToRelayAndLogsTheSession) {
     expect(conn, 250);
     conn.send_line("QUIT");
     expect(conn, 221);
-    EXPECT_NE(server.log().find("connect from localhost[127.0.0.1]"), std::string::npos)
-        << server.log();
+    // Postfix writes its log asynchronously (postlogd): wait for the line.
+    const std::string log = server.wait_for_log("connect from localhost[127.0.0.1]");
+    EXPECT_NE(log.find("connect from localhost[127.0.0.1]"), std::string::npos) << log;
 }
 
 TEST(PostfixFixture, AppliesExtraMainCfSettings) {

@@ -116,9 +116,9 @@ TEST(PostfixTls, StartTlsDeliversOverAVerifiedSession) {
     EXPECT_NE(received.find("(using TLSv1.3 with cipher " + info.cipher), std::string::npos)
         << received;
     EXPECT_NE(received.find("with ESMTPS"), std::string::npos) << received;
-    EXPECT_NE(server.log().find("TLS connection established from localhost[127.0.0.1]: TLSv1.3"),
-              std::string::npos)
-        << server.log();
+    const std::string established = "TLS connection established from localhost[127.0.0.1]: TLSv1.3";
+    const std::string log = server.wait_for_log(established);
+    EXPECT_NE(log.find(established), std::string::npos) << log;
 }
 
 TEST(PostfixTls, CapabilitiesAreTheOnesPostfixOffersOverTls) {

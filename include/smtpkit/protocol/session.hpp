@@ -157,7 +157,7 @@ class Session {
     };
 
     void set_state(State s);
-    bool start(State expected_from, const char* what);
+    bool start(State expected_from);
     void queue(Command& cmd);
     void fail(std::error_code ec, Reply reply = {});
     void on_reply(Reply reply);
