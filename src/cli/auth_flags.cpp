@@ -67,6 +67,10 @@ void warn_if_shared(const char* flag, const std::string& path, std::vector<std::
 
 }  // namespace
 
+WipedString::~WipedString() {
+    OPENSSL_cleanse(value.data(), value.size());
+}
+
 bool wants_auth(const AuthFlags& f) {
     return !f.user.empty() || f.mechanism == "external";
 }

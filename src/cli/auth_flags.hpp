@@ -79,6 +79,15 @@ struct SecretProblem {
 bool read_secret(const AuthFlags& flags, const char* password_env, std::string& secret,
                  SecretProblem& problem, std::vector<std::string>& warnings);
 
+// A secret that is wiped when it goes out of scope, on every path.
+struct WipedString {
+    std::string value;
+    WipedString() = default;
+    WipedString(const WipedString&) = delete;
+    WipedString& operator=(const WipedString&) = delete;
+    ~WipedString();
+};
+
 // The DANGEROUS-flag warning lines, as tls_warnings().
 std::vector<std::string> auth_warnings(const AuthFlags& flags);
 

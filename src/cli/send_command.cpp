@@ -200,8 +200,8 @@ void deliver(const SendOptions& o, const Envelope& envelope, MessageSource messa
     ConnectOptions options = connect_options(o);
     const auto port = static_cast<std::uint16_t>(o.port);
 
-    std::string secret;
-    if (wants_auth(o.auth) && !read_login_secret(o, secret, out)) {
+    WipedString secret;
+    if (wants_auth(o.auth) && !read_login_secret(o, secret.value, out)) {
         return;
     }
     out.stage = Stage::connect;
@@ -221,7 +221,7 @@ void deliver(const SendOptions& o, const Envelope& envelope, MessageSource messa
     }
     if (wants_auth(o.auth)) {
         out.stage = Stage::authenticate;
-        out.auth = log_in(client, o.auth, secret, auth_sent, out.ec, out.detail);
+        out.auth = log_in(client, o.auth, secret.value, auth_sent, out.ec, out.detail);
         if (out.ec) {
             out.subject = auth_sent.empty() ? "authentication (--auth " + o.auth.mechanism + ")"
                                             : "authentication with " + auth_sent;
