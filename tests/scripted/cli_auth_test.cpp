@@ -214,6 +214,16 @@ TEST_F(CliAuth, PasswordOptionDoesNotExist) {
     expect_no_secret();
 }
 
+TEST_F(CliAuth, StrayPasswordArgumentIsNotEchoed) {
+    ScriptServer server(Script::esmtp({"AUTH PLAIN"}).quit());
+    std::vector<std::string> flags{"--user", user, "--allow-insecure-auth", secret};
+    const CliRun r = run(send_to(server.port(), flags));
+    EXPECT_EQ(r.status, EX_USAGE);
+    EXPECT_THAT(r.err, HasSubstr("unexpected argument"));
+    EXPECT_EQ(server.connections(), 0u) << "a usage error must not connect";
+    expect_no_secret();
+}
+
 TEST_F(CliAuth, MissingSecretIsAUsageError) {
     ScriptServer server(Script::esmtp({"AUTH PLAIN"}).quit());
     const CliRun r = run(send_to(server.port(), {"--user", user}));
