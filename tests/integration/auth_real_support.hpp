@@ -1,0 +1,91 @@
+// What the real-server authentication tests share: a client trace recorder
+// that also keeps error texts, and the check that no credential shows in
+// any of them (in clear or base64, alone or in the PLAIN message).
+#pragma once
+
+#include <gtest/gtest.h>
+#include <openssl/evp.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "smtpkit/client.hpp"
+
+namespace smtpkit::test {
+
+inline std::string base64(std::string_view bytes) {
+    std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+    const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                  reinterpret_cast<const unsigned char*>(bytes.data()),
+                                  static_cast<int>(bytes.size()));
+    out.resize(static_cast<std::size_t>(n));
+    return out;
+}
+
+// Every trace line of a client and every error text the test saw.
+class TraceRecorder {
+  public:
+    TraceHandler handler() {
+        return [this](TraceDirection direction, std::string_view line) {
+            const char* prefix = direction == TraceDirection::client   ? "C: "
+                                 : direction == TraceDirection::server ? "S: "
+                                                                       : "I: ";
+            texts_.push_back(prefix + std::string(line));
+        };
+    }
+    void add(std::string text) { texts_.push_back(std::move(text)); }
+    // An error and what the client said about it.
+    void add(const Client& client, const std::error_code& ec) {
+        add("E: " + ec.message());
+        add("E: " + client.last_error_detail());
+        add("E: " + client.last_reply().summary());
+    }
+
+    bool has(std::string_view needle) const {
+        for (const auto& t : texts_) {
+            if (t.find(needle) != std::string::npos) {
+                return true;
+            }
+        }
+        return false;
+    }
+    std::string dump() const {
+        std::string all;
+        for (const auto& t : texts_) {
+            all += t + "\n";
+        }
+        return all;
+    }
+
+    // Neither the secret nor the user name, in any form a mechanism puts on
+    // the wire, appears anywhere.
+    void expect_no_credentials(std::string_view user, std::string_view secret) const {
+        const std::string u(user);
+        const std::string s(secret);
+        const std::vector<std::string> forbidden = {
+            s, base64(s), base64(std::string(1, '\0') + u + '\0' + s), u, base64(u)};
+        for (const auto& f : forbidden) {
+            EXPECT_FALSE(has(f)) << "\"" << f << "\" in:\n" << dump();
+        }
+    }
+
+    const std::vector<std::string>& texts() const { return texts_; }
+
+  private:
+    std::vector<std::string> texts_;
+};
+
+// The queue ID in Postfix's "250 2.0.0 Ok: queued as 4Xyz..." (empty if
+// the reply has none).
+inline std::string postfix_queue_id(const Reply& reply) {
+    static constexpr std::string_view marker = "queued as ";
+    for (const auto& line : reply.lines) {
+        if (const auto pos = line.find(marker); pos != std::string::npos) {
+            return line.substr(pos + marker.size());
+        }
+    }
+    return {};
+}
+
+}  // namespace smtpkit::test
