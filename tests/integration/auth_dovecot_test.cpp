@@ -35,6 +35,12 @@ constexpr const char* kIntlPassword =
     "Gr\xc3\xbc\xc3\x9f"
     "e-P\xc3\xa4ss";  // Grüße-Päss
 
+// Stored as SASLprep leaves it (a plain space, a precomposed u-umlaut); the
+// caller types a no-break space and a u followed by a combining diaeresis.
+constexpr const char* kPrepUser = "prepuser";
+constexpr const char* kPrepStored = "pass w\xc3\xbcrd";
+constexpr const char* kPrepTyped = "pass\xc2\xa0wu\xcc\x88rd";
+
 // Dovecot first, so that Postfix finds its SASL socket; members are
 // destroyed in reverse order, so Postfix stops first.
 struct SaslPostfix {
@@ -45,7 +51,7 @@ struct SaslPostfix {
 
     static DovecotOptions dovecot_options() {
         DovecotOptions options;
-        options.users = {{kUser, kPassword}, {kIntlUser, kIntlPassword}};
+        options.users = {{kUser, kPassword}, {kIntlUser, kIntlPassword}, {kPrepUser, kPrepStored}};
         return options;
     }
     static PostfixOptions postfix_options(const std::filesystem::path& socket) {
@@ -287,9 +293,8 @@ TEST_F(AuthDovecot, RelayingNeedsAuthentication) {
 
 // SCRAM prepares user name and password with SASLprep; Dovecot takes the
 // octets as they are. Both agree on text that SASLprep leaves unchanged,
-// which is what a real non-ASCII login looks like (a password that SASLprep
-// would change, e.g. one with U+00A0, cannot be checked here: Dovecot does
-// not prepare it and refuses).
+// which is what a real non-ASCII login looks like (text it changes: see
+// ScramPreparesThePasswordPlainDoesNot).
 class AuthDovecotIntl : public AuthDovecot {};
 
 TEST_P(AuthDovecotIntl, NonAsciiUserAndPasswordLogIn) {
@@ -313,6 +318,32 @@ INSTANTIATE_TEST_SUITE_P(Mechanisms, AuthDovecotIntl,
                              std::erase(name, '-');
                              return name;
                          });
+
+// SCRAM prepares the password before hashing (RFC 5802 2.2): the typed form
+// matches the stored one. PLAIN sends the octets as typed and leaves the
+// preparing to the server, which Dovecot does not do: refused.
+TEST_F(AuthDovecot, ScramPreparesThePasswordPlainDoesNot) {
+    ASSERT_NE(std::string_view(kPrepTyped), std::string_view(kPrepStored));
+    TraceRecorder trace;
+    {
+        Client client;
+        client.set_trace(trace.handler());
+        client.connect("localhost", postfix().port(), starttls_options());
+        client.authenticate(kPrepUser, kPrepTyped, AuthMechanism::scram_sha_256);
+        EXPECT_EQ(client.last_reply().code, 235) << client.last_reply().summary();
+        client.quit();
+    }
+    Client client;
+    client.set_trace(trace.handler());
+    client.connect("localhost", postfix().port(), starttls_options());
+    std::error_code ec;
+    client.authenticate(kPrepUser, kPrepTyped, AuthMechanism::plain, ec);
+    trace.add(client, ec);
+    EXPECT_EQ(ec, error::auth_credentials_invalid);
+    client.quit();
+    trace.expect_no_credentials(kPrepUser, kPrepTyped);
+    trace.expect_no_credentials(kPrepUser, kPrepStored);
+}
 
 }  // namespace
 }  // namespace smtpkit::test

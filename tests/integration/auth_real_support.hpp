@@ -6,11 +6,21 @@
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "smtpkit/client.hpp"
+
+namespace smtpkit {
+
+// Test names and failure messages say "PLAIN", not "4-byte object".
+inline void PrintTo(AuthMechanism m, std::ostream* os) {
+    *os << to_string(m);
+}
+
+}  // namespace smtpkit
 
 namespace smtpkit::test {
 
