@@ -224,8 +224,18 @@ TEST_P(AuthDovecot, WrongPasswordIsRefusedAndNothingIsSent) {
     ASSERT_TRUE(client.last_reply().enhanced.has_value());
     EXPECT_EQ(client.last_reply().enhanced->detail, 8);  // 5.7.8
 
-    // The session goes on, unauthenticated: Postfix still refuses to relay.
+    // The session goes on: a second try (the throwing form) is refused the
+    // same way, and its exception carries the server's reply, no secret.
     ASSERT_TRUE(client.connected());
+    try {
+        client.authenticate(kUser, kWrongPassword, GetParam());
+        ADD_FAILURE() << "a wrong password was accepted";
+    } catch (const smtpkit::system_error& e) {
+        trace.add(std::string("E: ") + e.what());
+        EXPECT_EQ(e.code(), error::auth_credentials_invalid);
+        EXPECT_NE(std::string(e.what()).find("535"), std::string::npos) << e.what();
+    }
+    // Unauthenticated, Postfix still refuses to relay.
     EXPECT_EQ(client.noop().code, 250);
     const SendResult result =
         client.send({"sender@localhost", {"someone@example.org"}},
@@ -235,9 +245,9 @@ TEST_P(AuthDovecot, WrongPasswordIsRefusedAndNothingIsSent) {
     EXPECT_EQ(result.recipients[0].reply.code, 554) << result.recipients[0].reply.summary();
     client.quit();
 
-    const std::string text = log.wait_for("auth=0/1");
+    const std::string text = log.wait_for("auth=0/2");
     EXPECT_NE(text.find("SASL " + mechanism + " authentication failed"), std::string::npos) << text;
-    EXPECT_NE(text.find("auth=0/1"), std::string::npos) << text;
+    EXPECT_NE(text.find("auth=0/2"), std::string::npos) << text;
     // (smtpd's warning names the user; a message would say who sent it)
     EXPECT_EQ(text.find("sasl_method="), std::string::npos) << text;
     EXPECT_EQ(text.find("status="), std::string::npos) << text;

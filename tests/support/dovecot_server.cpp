@@ -43,7 +43,9 @@ std::string users_file(const std::vector<DovecotUser>& users) {
     for (const auto& u : users) {
         check_passwd_field("user name", u.name);
         check_passwd_field("password", u.password);
-        text += u.name + ":{PLAIN}" + u.password + "::::::\n";
+        // nodelay: refuse a wrong password at once where Dovecot's
+        // mechanism checks it itself (CRAM-MD5, SCRAM).
+        text += u.name + ":{PLAIN}" + u.password + "::::::nodelay=y\n";
     }
     return text;
 }
