@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <vector>
 
 #include "smtpkit/auth.hpp"
 #include "smtpkit/envelope.hpp"
@@ -30,6 +31,13 @@
 namespace smtpkit {
 
 using Capabilities = protocol::Capabilities;
+using ExtendedOption = protocol::ExtendedOption;
+
+// One message for send_many().
+struct OutgoingMessage {
+    Envelope envelope;
+    MessageSource message;
+};
 
 enum class TraceDirection { client, server, info };
 // One line of the dialogue (without CRLF). Message content is not traced,
@@ -67,6 +75,16 @@ class Client {
     SendResult send(const Envelope& envelope, MessageSource message);
     SendResult send(const Envelope& envelope, MessageSource message, std::error_code& ec);
 
+    // Several messages on one session, pipelined across messages where the
+    // server allows (RFC 2920, RFC 3030): on the DATA path the next message's
+    // MAIL and RCPTs go out with the previous end of data; with CHUNKING up
+    // to TransferOptions::window messages are in flight at once. One result
+    // per message, in order, each with its own verdict and error. Refusals
+    // are answers; ec (or the exception) is set only when the session itself
+    // failed, and then the messages not yet decided say why in their result.
+    std::vector<SendResult> send_many(std::vector<OutgoingMessage> messages);
+    std::vector<SendResult> send_many(std::vector<OutgoingMessage> messages, std::error_code& ec);
+
     Reply reset();
     Reply reset(std::error_code& ec);
     Reply noop();
@@ -98,6 +116,8 @@ class Client {
     // The extensions from the last EHLO (empty after HELO).
     const Capabilities& capabilities() const noexcept;
     const Capabilities& extensions() const noexcept { return capabilities(); }
+    // The seed's GetExtendedOptions: the offered extensions as flags.
+    ExtendedOption extended_options() const noexcept { return capabilities().flags(); }
     // The TLS session: protocol, cipher, certificate, verification result.
     // `active` is false on a plaintext or closed connection; after a close
     // the rest still describes the last TLS session, until the next connect.
@@ -105,9 +125,9 @@ class Client {
 
     void set_trace(TraceHandler handler);
 
-      struct Impl;  // src/client/client_impl.hpp
+    struct Impl;  // src/client/client_impl.hpp
 
-private:
+  private:
     std::unique_ptr<Impl> impl_;
 };
 

@@ -74,6 +74,15 @@ enum class error {
     sasl_server_not_verified,    // SCRAM: the server's signature is wrong or missing
     sasl_invalid_input,          // credentials the mechanism cannot carry
     already_authenticated,       // AUTH after a successful AUTH
+
+    // --- extensions (checked before anything of the message is written) ---
+    message_too_large,        // larger than the server's SIZE limit
+    eight_bit_not_offered,    // 8-bit content and the server lacks 8BITMIME
+    binary_not_offered,       // binary content and the server lacks BINARYMIME or CHUNKING
+    dsn_not_offered,          // DSN required and the server does not offer it
+    requiretls_not_possible,  // REQUIRETLS asked without TLS, or not offered
+    invalid_parameter,        // a parameter value out of range (MT-PRIORITY, DELIVERBY, ...)
+    content_not_as_declared,  // the content turned out binary/8-bit beyond what was declared
 };
 
 const std::error_category& error_category() noexcept;

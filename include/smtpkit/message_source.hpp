@@ -14,28 +14,44 @@
 
 namespace smtpkit {
 
+// What kind of octets a message holds (RFC 6152, RFC 3030): `seven_bit`
+// only US-ASCII without NUL in lines of at most 998 octets; `eight_bit` also
+// octets >= 128; `binary` NUL or a line over 998 octets (needs BINARYMIME).
+enum class ContentClass { seven_bit, eight_bit, binary };
+
 class MessageSource {
   public:
     // Fills up to `n` bytes at `buf`; returns how many; 0 means the end.
     using Reader = std::function<std::size_t(char* buf, std::size_t n, std::error_code& ec)>;
 
-    MessageSource(Reader reader, std::optional<std::uint64_t> size)
-        : reader_(std::move(reader)), size_(size) {}
+    MessageSource(Reader reader, std::optional<std::uint64_t> size,
+                  std::optional<ContentClass> content_class = std::nullopt)
+        : reader_(std::move(reader)), size_(size), content_class_(content_class) {}
 
-    // A complete RFC 5322 message held in memory.
+    // A complete RFC 5322 message held in memory (its content class is known).
     static MessageSource from_string(std::string message);
-    // A message file, read as it is sent. Opening errors surface on read().
+    // A message file, read as it is sent; scanned once first for its content
+    // class. Opening errors surface on read().
     static MessageSource from_file(const std::filesystem::path& path);
-    // A stream the caller keeps alive until send() returns.
-    static MessageSource from_stream(std::istream& in);
+    // A stream the caller keeps alive until send() returns. Size and content
+    // class are unknown unless given.
+    static MessageSource from_stream(std::istream& in,
+                                     std::optional<ContentClass> content_class = std::nullopt);
 
     std::size_t read(char* buf, std::size_t n, std::error_code& ec) { return reader_(buf, n, ec); }
     // The size in octets when known before reading (for SIZE= and progress).
     std::optional<std::uint64_t> size() const { return size_; }
+    // The content class when known before reading. When unknown the client
+    // assumes 8-bit text where 8BITMIME is offered (7-bit otherwise) and
+    // checks as it sends: content that turns out not to fit what was
+    // declared ends the session (error::content_not_as_declared) before the
+    // end of data, so the server never takes an altered message.
+    std::optional<ContentClass> content_class() const { return content_class_; }
 
   private:
     Reader reader_;
     std::optional<std::uint64_t> size_;
+    std::optional<ContentClass> content_class_;
 };
 
 }  // namespace smtpkit

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -45,6 +46,19 @@ inline constexpr std::uint16_t default_smtp_port = 25;
 inline constexpr std::uint16_t default_smtps_port = 465;
 inline constexpr std::uint16_t submission_port = 587;
 
+// How messages go over the wire. The defaults use every extension the
+// server offers; the switches are for servers that get one wrong.
+struct TransferOptions {
+    bool pipelining = true;  // PIPELINING (RFC 2920) when offered
+    bool chunking = true;    // CHUNKING/BDAT (RFC 3030) when offered
+    // BDAT chunk size in octets: bounds the memory a message needs (two
+    // chunks) whatever its size.
+    std::size_t chunk_size = std::size_t{1} << 20;
+    // send_many() with PIPELINING + CHUNKING: messages written before the
+    // replies of the first of them are read.
+    std::size_t window = 8;
+};
+
 struct ConnectOptions {
     Option options = Option::none;
     std::chrono::seconds timeout{60};  // bounds every wait: connect, each read, each write
@@ -53,6 +67,7 @@ struct ConnectOptions {
     // DANGEROUS: lets PLAIN, LOGIN and OAuth tokens go over a session without
     // TLS, where anyone on the path can read them.
     bool allow_insecure_auth = false;
+    TransferOptions transfer;
 };
 
 // The seed's port rules: 0 means 25, or 465 with secure_implicit.

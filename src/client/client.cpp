@@ -11,7 +11,9 @@ Client::~Client() = default;
 Client::Client(Client&&) noexcept = default;
 Client& Client::operator=(Client&&) noexcept = default;
 
-void Client::set_trace(TraceHandler handler) { impl_->tracer.set_handler(std::move(handler)); }
+void Client::set_trace(TraceHandler handler) {
+    impl_->tracer.set_handler(std::move(handler));
+}
 
 void Client::connect(std::string_view host, std::uint16_t port, const ConnectOptions& options) {
     std::error_code ec;
@@ -47,6 +49,20 @@ SendResult Client::send(const Envelope& envelope, MessageSource message, std::er
     return impl_->send(envelope, message, ec);
 }
 
+std::vector<SendResult> Client::send_many(std::vector<OutgoingMessage> messages) {
+    std::error_code ec;
+    std::vector<SendResult> results = send_many(std::move(messages), ec);
+    if (ec) {
+        impl_->raise(ec);
+    }
+    return results;
+}
+
+std::vector<SendResult> Client::send_many(std::vector<OutgoingMessage> messages,
+                                          std::error_code& ec) {
+    return impl_->send_many(messages, ec);
+}
+
 namespace {
 
 // The throwing form of a simple command: a refusal is an answer, not an error.
@@ -78,8 +94,12 @@ Reply Client::command(std::string_view line) {
     return reply_or_raise([&](std::error_code& ec) { return command(line, ec); }, *impl_);
 }
 
-Reply Client::reset(std::error_code& ec) { return impl_->simple(protocol::Command::rset(), ec); }
-Reply Client::noop(std::error_code& ec) { return impl_->simple(protocol::Command::noop(), ec); }
+Reply Client::reset(std::error_code& ec) {
+    return impl_->simple(protocol::Command::rset(), ec);
+}
+Reply Client::noop(std::error_code& ec) {
+    return impl_->simple(protocol::Command::noop(), ec);
+}
 Reply Client::verify(std::string_view address, std::error_code& ec) {
     return impl_->simple(protocol::Command::vrfy(std::string(address)), ec);
 }
@@ -112,19 +132,31 @@ void Client::quit(std::error_code& ec) {
     d.last_error = ec;
 }
 
-void Client::disconnect() noexcept { impl_->close(); }
+void Client::disconnect() noexcept {
+    impl_->close();
+}
 
 bool Client::connected() const noexcept {
     return impl_->session && impl_->connection && impl_->connection->is_open() &&
            impl_->session->usable();
 }
 
-const Reply& Client::last_reply() const noexcept { return impl_->last_reply; }
-std::error_code Client::last_error() const noexcept { return impl_->last_error; }
-const std::string& Client::last_error_detail() const noexcept { return impl_->last_detail; }
+const Reply& Client::last_reply() const noexcept {
+    return impl_->last_reply;
+}
+std::error_code Client::last_error() const noexcept {
+    return impl_->last_error;
+}
+const std::string& Client::last_error_detail() const noexcept {
+    return impl_->last_detail;
+}
 
-const Capabilities& Client::capabilities() const noexcept { return impl_->capabilities; }
+const Capabilities& Client::capabilities() const noexcept {
+    return impl_->capabilities;
+}
 
-const SecurityInfo& Client::security_info() const noexcept { return impl_->security; }
+const SecurityInfo& Client::security_info() const noexcept {
+    return impl_->security;
+}
 
 }  // namespace smtpkit

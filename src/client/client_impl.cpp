@@ -161,6 +161,29 @@ SendResult Client::Impl::send(const Envelope& envelope, MessageSource& message,
     return conclude(std::move(done), ec);
 }
 
+// One transaction after another. A refusal is that message's answer; a
+// session failure ends the run and the messages left say so.
+std::vector<SendResult> Client::Impl::send_many(std::vector<OutgoingMessage>& messages,
+                                                std::error_code& ec) {
+    std::vector<SendResult> results;
+    results.reserve(messages.size());
+    ec.clear();
+    for (auto& m : messages) {
+        std::error_code one;
+        if (ec) {
+            SendResult skipped;
+            skipped.error = ec;
+            results.push_back(std::move(skipped));
+            continue;
+        }
+        results.push_back(send(m.envelope, m.message, one));
+        if (one && !ready(ec)) {
+            ec = one;
+        }
+    }
+    return results;
+}
+
 // Streams the message in chunks (never all of it in memory), then the end of
 // data, and waits for the verdict.
 SendResult Client::Impl::write_content(MessageSource& message, std::error_code& ec) {
@@ -197,9 +220,13 @@ SendResult Client::Impl::conclude(protocol::Event done, std::error_code& ec) {
     if (auto* t = std::get_if<protocol::TransactionDone>(&done)) {
         result = std::move(t->result);
         ec = t->ec;
+        result.error = ec;
         if (const Reply* decisive = deciding_reply(result, ec)) {
             last_reply = *decisive;
         }
+    }
+    if (ec && !result.error) {
+        result.error = ec;
     }
     finish(ec);
     return result;

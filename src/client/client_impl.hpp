@@ -57,6 +57,7 @@ struct Client::Impl {
     bool ready(std::error_code& ec);
     Reply simple(protocol::Command cmd, std::error_code& ec);
     SendResult send(const Envelope& envelope, MessageSource& message, std::error_code& ec);
+    std::vector<SendResult> send_many(std::vector<OutgoingMessage>& messages, std::error_code& ec);
     SendResult write_content(MessageSource& message, std::error_code& ec);
     SendResult conclude(protocol::Event done, std::error_code& ec);
     std::error_code finish(std::error_code ec);

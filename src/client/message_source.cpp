@@ -3,6 +3,9 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <vector>
+
+#include "smtpkit/protocol/content_scanner.hpp"
 
 namespace smtpkit {
 
@@ -10,6 +13,7 @@ MessageSource MessageSource::from_string(std::string message) {
     auto text = std::make_shared<std::string>(std::move(message));
     auto pos = std::make_shared<std::size_t>(0);
     const auto size = static_cast<std::uint64_t>(text->size());
+    const ContentClass content_class = protocol::classify(*text);
     return MessageSource(
         [text, pos](char* buf, std::size_t n, std::error_code&) {
             const std::size_t count = std::min(n, text->size() - *pos);
@@ -17,8 +21,32 @@ MessageSource MessageSource::from_string(std::string message) {
             *pos += count;
             return count;
         },
-        size);
+        size, content_class);
 }
+
+namespace {
+
+// One pass over a file for its content class; nullopt when it cannot be read.
+std::optional<ContentClass> scan_file(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in.is_open()) {
+        return std::nullopt;
+    }
+    protocol::ContentScanner scanner;
+    std::vector<char> buffer(std::size_t{64} * 1024);
+    while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0) {
+        scanner.scan(std::string_view(buffer.data(), static_cast<std::size_t>(in.gcount())));
+        if (scanner.content_class() == ContentClass::binary) {
+            break;
+        }
+    }
+    if (in.bad()) {
+        return std::nullopt;
+    }
+    return scanner.content_class();
+}
+
+}  // namespace
 
 MessageSource MessageSource::from_file(const std::filesystem::path& path) {
     auto file = std::make_shared<std::ifstream>(path, std::ios::binary);
@@ -38,10 +66,11 @@ MessageSource MessageSource::from_file(const std::filesystem::path& path) {
             }
             return static_cast<std::size_t>(file->gcount());
         },
-        size_ec ? std::nullopt : std::optional<std::uint64_t>(size));
+        size_ec ? std::nullopt : std::optional<std::uint64_t>(size), scan_file(path));
 }
 
-MessageSource MessageSource::from_stream(std::istream& in) {
+MessageSource MessageSource::from_stream(std::istream& in,
+                                         std::optional<ContentClass> content_class) {
     return MessageSource(
         [&in](char* buf, std::size_t n, std::error_code& ec) -> std::size_t {
             in.read(buf, static_cast<std::streamsize>(n));
@@ -51,7 +80,7 @@ MessageSource MessageSource::from_stream(std::istream& in) {
             }
             return static_cast<std::size_t>(in.gcount());
         },
-        std::nullopt);
+        std::nullopt, content_class);
 }
 
 }  // namespace smtpkit

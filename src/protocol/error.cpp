@@ -121,6 +121,23 @@ class ErrorCategory final : public std::error_category {
                 return "the user name or secret cannot be used with this mechanism";
             case error::already_authenticated:
                 return "the session is already authenticated";
+            case error::message_too_large:
+                return "the message is larger than the server accepts (SIZE limit)";
+            case error::eight_bit_not_offered:
+                return "the message has 8-bit content and the server does not offer 8BITMIME";
+            case error::binary_not_offered:
+                return "the message has binary content (NUL or lines over 998 octets) and the "
+                       "server does not offer BINARYMIME with CHUNKING";
+            case error::dsn_not_offered:
+                return "delivery status notifications are required and the server does not "
+                       "offer DSN";
+            case error::requiretls_not_possible:
+                return "REQUIRETLS needs a TLS session and a server that offers REQUIRETLS";
+            case error::invalid_parameter:
+                return "a message parameter is out of range (MT-PRIORITY, DELIVERBY, ENVID, ...)";
+            case error::content_not_as_declared:
+                return "the message content does not match the declared body type (binary or "
+                       "8-bit octets found); the message was not sent";
         }
         return "unknown smtpkit error";
     }
@@ -166,14 +183,16 @@ class ConditionCategory final : public std::error_category {
                             e != error::starttls_refused) ||
                            (e >= error::auth_mechanism_not_offered &&
                             e <= error::auth_encryption_required) ||
-                           e == error::sasl_invalid_input;
+                           e == error::sasl_invalid_input ||
+                           (e >= error::message_too_large && e <= error::content_not_as_declared);
                 case condition::protocol_violation:
                     return (e >= error::reply_not_digits && e <= error::unexpected_reply) ||
                            e == error::starttls_injection || e == error::sasl_bad_challenge;
                 case condition::misuse:
                     return (e >= error::invalid_character && e <= error::not_owner) ||
                            e == error::auth_insecure || e == error::sasl_invalid_input ||
-                           e == error::already_authenticated;
+                           e == error::already_authenticated || e == error::invalid_parameter ||
+                           e == error::content_not_as_declared;
             }
             return false;
         }

@@ -12,13 +12,50 @@
 
 namespace smtpkit::protocol {
 
+// The offered extensions as a bitmask, like the seed's GetExtendedOptions.
+enum class ExtendedOption : std::uint64_t {
+    none = 0,
+    pipelining = 1ull << 0,
+    size = 1ull << 1,
+    eight_bit_mime = 1ull << 2,
+    binary_mime = 1ull << 3,
+    chunking = 1ull << 4,
+    smtputf8 = 1ull << 5,
+    dsn = 1ull << 6,
+    starttls = 1ull << 7,
+    enhanced_status_codes = 1ull << 8,
+    requiretls = 1ull << 9,
+    mt_priority = 1ull << 10,
+    deliverby = 1ull << 11,
+    vrfy = 1ull << 12,
+    expn = 1ull << 13,
+    etrn = 1ull << 14,
+    help = 1ull << 15,
+    auth = 1ull << 16,  // any AUTH mechanism
+    auth_plain = 1ull << 17,
+    auth_login = 1ull << 18,
+    auth_cram_md5 = 1ull << 19,
+    auth_scram_sha_1 = 1ull << 20,
+    auth_scram_sha_256 = 1ull << 21,
+    auth_xoauth2 = 1ull << 22,
+    auth_oauthbearer = 1ull << 23,
+    auth_external = 1ull << 24,
+};
+constexpr ExtendedOption operator|(ExtendedOption a, ExtendedOption b) noexcept {
+    return static_cast<ExtendedOption>(static_cast<std::uint64_t>(a) |
+                                       static_cast<std::uint64_t>(b));
+}
+constexpr bool has(ExtendedOption set, ExtendedOption flag) noexcept {
+    return (static_cast<std::uint64_t>(set) & static_cast<std::uint64_t>(flag)) != 0;
+}
+
 struct Extension {
     std::string keyword;              // upper-cased, e.g. "SIZE"
     std::vector<std::string> params;  // as sent, e.g. {"35882577"}
 };
 
 class Capabilities {
-public:
+  public:
     Capabilities() = default;
 
     // Reads only a 250 reply: anything else gives an empty set. The first line
@@ -49,8 +86,14 @@ public:
     bool dsn() const { return has("DSN"); }
     bool starttls() const { return has("STARTTLS"); }
     bool enhanced_status_codes() const { return has("ENHANCEDSTATUSCODES"); }
+    bool requiretls() const { return has("REQUIRETLS"); }
+    bool mt_priority() const { return has("MT-PRIORITY"); }
+    bool deliverby() const { return has("DELIVERBY"); }
 
-private:
+    // Every offered extension this library knows, as flags.
+    ExtendedOption flags() const;
+
+  private:
     std::string server_name_;
     std::vector<Extension> extensions_;
 };
