@@ -12,18 +12,13 @@
 
 #include <memory>
 #include <string>
-#include <thread>
 
 #include "integration/auth_real_support.hpp"
 #include "smtpkit/client.hpp"
-#include "support/dovecot_server.hpp"
-#include "support/postfix_server.hpp"
 #include "support/test_certs.hpp"
 
 namespace smtpkit::test {
 namespace {
-
-using Clock = std::chrono::steady_clock;
 
 constexpr const char* kUser = "testuser";
 constexpr const char* kPassword = "s3cret-Pass";
@@ -40,27 +35,6 @@ constexpr const char* kIntlPassword =
 constexpr const char* kPrepUser = "prepuser";
 constexpr const char* kPrepStored = "pass w\xc3\xbcrd";
 constexpr const char* kPrepTyped = "pass\xc2\xa0wu\xcc\x88rd";
-
-// Dovecot first, so that Postfix finds its SASL socket; members are
-// destroyed in reverse order, so Postfix stops first.
-struct SaslPostfix {
-    DovecotServer dovecot;
-    PostfixServer postfix;
-
-    SaslPostfix() : dovecot(dovecot_options()), postfix(postfix_options(dovecot.auth_socket())) {}
-
-    static DovecotOptions dovecot_options() {
-        DovecotOptions options;
-        options.users = {{kUser, kPassword}, {kIntlUser, kIntlPassword}, {kPrepUser, kPrepStored}};
-        return options;
-    }
-    static PostfixOptions postfix_options(const std::filesystem::path& socket) {
-        PostfixOptions options;
-        options.tls = PostfixTls{test_certificates().good.chain, test_certificates().good.key};
-        options.dovecot_sasl = socket;
-        return options;
-    }
-};
 
 ConnectOptions starttls_options() {
     ConnectOptions options;
@@ -82,31 +56,6 @@ std::string message(const std::string& id) {
            "Sent after AUTH.\r\n";
 }
 
-// The part of Postfix's log written since this object was made.
-class LogSince {
-  public:
-    explicit LogSince(const PostfixServer& server) : server_(server), start_(server.log().size()) {}
-
-    std::string text() const { return server_.log().substr(start_); }
-
-    // Waits until `needle` is in the new part; returns that part.
-    std::string wait_for(std::string_view needle,
-                         std::chrono::milliseconds timeout = std::chrono::seconds(10)) const {
-        const auto deadline = Clock::now() + timeout;
-        for (;;) {
-            std::string now = text();
-            if (now.find(needle) != std::string::npos || Clock::now() >= deadline) {
-                return now;
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        }
-    }
-
-  private:
-    const PostfixServer& server_;
-    std::size_t start_;
-};
-
 std::string lower(std::string s) {
     for (auto& c : s) {
         c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -116,7 +65,11 @@ std::string lower(std::string s) {
 
 class AuthDovecot : public ::testing::TestWithParam<AuthMechanism> {
   protected:
-    static void SetUpTestSuite() { servers_ = std::make_unique<SaslPostfix>(); }
+    static void SetUpTestSuite() {
+        DovecotOptions users;
+        users.users = {{kUser, kPassword}, {kIntlUser, kIntlPassword}, {kPrepUser, kPrepStored}};
+        servers_ = std::make_unique<SaslPostfix>(std::move(users));
+    }
     static void TearDownTestSuite() { servers_.reset(); }
 
     static const PostfixServer& postfix() { return servers_->postfix; }

@@ -1,17 +1,24 @@
-// What the real-server authentication tests share: a client trace recorder
-// that also keeps error texts, and the check that no credential shows in
-// any of them (in clear or base64, alone or in the PLAIN message).
+// What the real-server authentication tests share: Postfix with Dovecot as
+// its SASL provider, a window on Postfix's log, a client trace recorder that
+// also keeps error texts, and the check that no credential shows in any of
+// them (in clear or base64, alone or in the PLAIN message).
 #pragma once
 
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 
+#include <chrono>
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "smtpkit/client.hpp"
+#include "support/dovecot_server.hpp"
+#include "support/postfix_server.hpp"
+#include "support/test_certs.hpp"
 
 namespace smtpkit {
 
@@ -97,5 +104,51 @@ inline std::string postfix_queue_id(const Reply& reply) {
     }
     return {};
 }
+
+// A private Postfix offering AUTH over STARTTLS (the test CA's "good"
+// certificate), with a private Dovecot checking the passwords. Dovecot
+// starts first, so that Postfix finds its SASL socket; members are
+// destroyed in reverse order, so Postfix stops first.
+struct SaslPostfix {
+    DovecotServer dovecot;
+    PostfixServer postfix;
+
+    explicit SaslPostfix(DovecotOptions users = {})
+        : dovecot(std::move(users)), postfix(postfix_options(dovecot.auth_socket())) {}
+
+    static PostfixOptions postfix_options(const std::filesystem::path& socket) {
+        PostfixOptions options;
+        options.tls = PostfixTls{test_certificates().good.chain, test_certificates().good.key};
+        options.dovecot_sasl = socket;
+        return options;
+    }
+};
+
+// The part of Postfix's log written since this object was made (tests that
+// share one server look only at their own part).
+class LogSince {
+  public:
+    explicit LogSince(const PostfixServer& server) : server_(server), start_(server.log().size()) {}
+
+    std::string text() const { return server_.log().substr(start_); }
+
+    // Waits until `needle` is in the new part; returns that part.
+    std::string wait_for(std::string_view needle,
+                         std::chrono::milliseconds timeout = std::chrono::seconds(10)) const {
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        for (;;) {
+            std::string now = text();
+            if (now.find(needle) != std::string::npos ||
+                std::chrono::steady_clock::now() >= deadline) {
+                return now;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+    }
+
+  private:
+    const PostfixServer& server_;
+    std::size_t start_;
+};
 
 }  // namespace smtpkit::test
