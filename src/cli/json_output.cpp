@@ -170,6 +170,14 @@ const char* system_error_name(std::error_code ec) {
     return nullptr;
 }
 
+// Never the secret, nor the user name.
+json auth_json(const AuthOutcome& a) {
+    return {{"requested", a.requested},
+            {"mechanism", a.mechanism.empty() ? json(nullptr) : json(a.mechanism)},
+            {"result", a.succeeded ? "ok" : "failed"},
+            {"reply", reply_json(a.reply)}};
+}
+
 }  // namespace
 
 std::string error_name(std::error_code ec) {
@@ -189,8 +197,12 @@ const char* stage_name(Stage stage) noexcept {
             return "check_input";
         case Stage::read_message:
             return "read_message";
+        case Stage::read_secret:
+            return "read_secret";
         case Stage::connect:
             return "connect";
+        case Stage::authenticate:
+            return "authenticate";
         case Stage::send:
             return "send";
         case Stage::done:
@@ -211,6 +223,9 @@ std::string json_report(const SendOutcome& o) {
                 {"round_trips", r.round_trips},     {"bytes", r.bytes_sent}};
     if (o.security.active) {
         doc["tls"] = tls_json(o.security);
+    }
+    if (o.auth) {
+        doc["auth"] = auth_json(*o.auth);
     }
     if (o.ec) {
         doc["error"] = error_json(o.ec, o.subject, o.detail, o.reply, stage_name(o.stage));

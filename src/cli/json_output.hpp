@@ -4,6 +4,10 @@
 //    "mail": reply | null, "recipients": [{"address", "accepted", "code", "enhanced", "text"}],
 //    "data": reply | null, "final": reply | null, "round_trips": n, "bytes": n,
 //    "tls": tls  (when the session ran over TLS),
+//    "auth": {"requested": "auto" | "plain" | ..., "mechanism": "CRAM-MD5" | null,
+//             "result": "ok" | "failed", "reply": reply | null}
+//            (when --user or --auth external asked for a login that was attempted;
+//             mechanism is null when no AUTH was sent; never the secret or user name),
 //    "error": {"code", "value", "category", "message", "stage", "detail", "about", "reply"}
 //             (on failure)}
 //

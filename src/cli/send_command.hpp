@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/auth_flags.hpp"
 #include "cli/send_outcome.hpp"
 #include "cli/subcommand.hpp"
 #include "cli/tls_flags.hpp"
@@ -26,6 +27,7 @@ struct SendOptions {
     bool trace = false;
     bool json = false;
     TlsFlags tls;
+    AuthFlags auth;
 };
 
 Subcommand add_send_command(CLI::App& tool);

@@ -3,9 +3,11 @@
 // never disagree.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <system_error>
 
+#include "cli/auth_outcome.hpp"
 #include "smtpkit/envelope.hpp"
 #include "smtpkit/reply.hpp"
 #include "smtpkit/tls.hpp"
@@ -16,7 +18,9 @@ namespace smtpkit::cli {
 enum class Stage {
     check_input,   // command-line values: addresses, subject, text
     read_message,  // the --message file or stdin (before or while sending)
+    read_secret,   // the --password-file, --oauth-token-file or SMTPKIT_PASSWORD
     connect,       // resolve, connect, greeting, EHLO/HELO
+    authenticate,  // AUTH (--user, --auth)
     send,          // MAIL, RCPT, DATA, end of data
     done,          // the transaction ran to its end (ec is empty)
 };
@@ -29,6 +33,7 @@ struct SendOutcome {
     Reply reply;            // the server's last reply when ec is set (may be empty)
     SendResult result;      // meaningful from Stage::send on
     SecurityInfo security;  // the TLS session, once connected (active: false without TLS)
+    std::optional<AuthOutcome> auth;  // set when a login was asked for and attempted
 };
 
 // True when the transaction reached the server's verdict on the message or

@@ -10,6 +10,7 @@
 #include <string>
 #include <system_error>
 
+#include "client/call_guard.hpp"
 #include "client/tracer.hpp"
 #include "smtpkit/client.hpp"
 #include "smtpkit/protocol/session.hpp"
@@ -36,6 +37,8 @@ struct Client::Impl {
     bool tls_required = false;
     bool allow_insecure_auth = false;
     SecurityInfo security;
+    // Who may call, and which call cancel() would end (call_guard.hpp).
+    client::CallState calls;
 
     // --- connecting (connect.cpp) ---
     void connect(const std::string& host, std::uint16_t port, const ConnectOptions& options,

@@ -34,10 +34,33 @@ void Connection::arm(Duration timeout) {
 std::error_code Connection::settle(std::error_code ec) {
     ++generation_;
     timer_.cancel();
+    if (cancelled_) {
+        return make_error_code(error::cancelled);
+    }
     if (timed_out_) {
         return make_error_code(error::timeout);
     }
     return ec;
+}
+
+void Connection::cancel() noexcept {
+    cancelled_ = true;
+    abort_if_cancelled();
+}
+
+// Aborts the operation just started (or in progress) after a cancel, so that
+// a cancel that came between two operations still stops the next one.
+void Connection::abort_if_cancelled() noexcept {
+    if (!cancelled_) {
+        return;
+    }
+    std::error_code ignored;
+    try {
+        resolver_.cancel();
+    } catch (const std::system_error&) {
+        // Cancelling fails only with a broken reactor; the socket goes on below.
+    }
+    socket_.cancel(ignored);
 }
 
 void Connection::async_connect(const std::string& host, std::uint16_t port, Duration timeout,
@@ -47,7 +70,7 @@ void Connection::async_connect(const std::string& host, std::uint16_t port, Dura
         host, std::to_string(port), asio::ip::tcp::resolver::numeric_service,
         [this, handler = std::move(handler)](
             std::error_code ec, const asio::ip::tcp::resolver::results_type& results) mutable {
-            if (ec || timed_out_) {
+            if (ec || timed_out_ || cancelled_) {
                 handler(settle(ec));
                 return;
             }
@@ -63,11 +86,13 @@ void Connection::async_connect(const std::string& host, std::uint16_t port, Dura
                                     }
                                     handler(cec);
                                 });
+            abort_if_cancelled();
         });
+    abort_if_cancelled();
 }
 
-void Connection::async_handshake(asio::ssl::context& context, const std::string& host,
-                                 bool verify, bool implicit, Duration timeout, Handler handler) {
+void Connection::async_handshake(asio::ssl::context& context, const std::string& host, bool verify,
+                                 bool implicit, Duration timeout, Handler handler) {
     tls_.emplace(socket_, context);
     handshake_done_ = false;
     tls_detail_.clear();
@@ -100,6 +125,7 @@ void Connection::async_handshake(asio::ssl::context& context, const std::string&
             handshake_done_ = true;
             handler({});
         });
+    abort_if_cancelled();
 }
 
 void Connection::async_write(std::string_view data, Duration timeout, IoHandler handler) {
@@ -112,6 +138,7 @@ void Connection::async_write(std::string_view data, Duration timeout, IoHandler 
     } else {
         asio::async_write(socket_, asio::buffer(data.data(), data.size()), std::move(done));
     }
+    abort_if_cancelled();
 }
 
 void Connection::async_read_some(char* data, std::size_t size, Duration timeout,
@@ -125,6 +152,7 @@ void Connection::async_read_some(char* data, std::size_t size, Duration timeout,
     } else {
         socket_.async_read_some(asio::buffer(data, size), std::move(done));
     }
+    abort_if_cancelled();
 }
 
 void Connection::close() noexcept {

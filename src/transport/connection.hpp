@@ -32,7 +32,8 @@ class Connection {
     // Resolves `host` and connects to the first address that answers. The
     // timeout bounds the whole operation; on expiry the handler gets
     // smtpkit::error::timeout.
-    void async_connect(const std::string& host, std::uint16_t port, Duration timeout, Handler handler);
+    void async_connect(const std::string& host, std::uint16_t port, Duration timeout,
+                       Handler handler);
     // Writes all of `data` (which must stay alive until the handler runs).
     void async_write(std::string_view data, Duration timeout, IoHandler handler);
     // Reads what is available, at most `size` octets. End of stream is
@@ -51,6 +52,12 @@ class Connection {
     // OpenSSL's words about the last TLS failure.
     const std::string& tls_detail() const noexcept { return tls_detail_; }
 
+    // Ends whatever is pending with smtpkit::error::cancelled, and every
+    // later operation too, until close(). Call it on the connection's
+    // executor (Client::cancel() posts it there).
+    void cancel() noexcept;
+    bool cancelled() const noexcept { return cancelled_; }
+
     void close() noexcept;
     bool is_open() const noexcept { return socket_.is_open(); }
     std::string remote_endpoint() const;
@@ -58,6 +65,7 @@ class Connection {
   private:
     void arm(Duration timeout);
     std::error_code settle(std::error_code ec);
+    void abort_if_cancelled() noexcept;
 
     asio::ip::tcp::resolver resolver_;
     asio::ip::tcp::socket socket_;
@@ -67,6 +75,7 @@ class Connection {
     std::string tls_detail_;
     asio::steady_timer timer_;
     bool timed_out_ = false;
+    bool cancelled_ = false;
     std::uint64_t generation_ = 0;  // which operation the timer belongs to
 };
 
