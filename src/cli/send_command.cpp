@@ -2,6 +2,7 @@
 
 #include <sysexits.h>
 
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -38,6 +39,14 @@ chain to a trusted CA (the system's, or --cafile/--capath) and name --server;
 DANGEROUS and warned about. An encrypted --key takes its password from the first
 line of --key-password-file, never from the command line.
 
+Tunnels: --proxy socks5://HOST:PORT (the proxy resolves --server), --proxy
+http://HOST:PORT (HTTP CONNECT) or --proxy forward://HOST:PORT (a port forward
+that leads to --server). TLS still verifies --server. A proxy user goes in the
+URL (socks5://USER@HOST:PORT) or --proxy-user; its password only in the
+environment variable SMTPKIT_PROXY_PASSWORD, never on the command line.
+--prefer-ipv6 tries the server's IPv6 addresses first; addresses are raced
+250 ms apart (Happy Eyeballs), so a dead one does not cost the timeout.
+
 --trace lines start with "C: " (client), "S: " (server) or "* " (notes, such
 as the TLS protocol, cipher and verification result).
 --json prints verdict, the reply to each step, each recipient's reply, round
@@ -55,6 +64,7 @@ Exit status:
   75  a temporary failure: 4xx refusal, timeout, connection refused/reset/closed,
       or the connection lost after the message was sent (it may have arrived)
   76  the server broke the SMTP protocol, or the TLS handshake failed
+  77  the proxy refused the proxy user or password, or wants them
   78  the local TLS settings could not be loaded)";
 
 // Canonical address, or the outcome of a bad one.
@@ -166,6 +176,9 @@ void deliver(const SendOptions& o, const Envelope& envelope, MessageSource messa
     if (out.ec) {
         out.subject = "connecting to " + o.server + " port " +
                       std::to_string(effective_port(port, options.options));
+        if (options.proxy.enabled()) {
+            out.subject += " through " + describe_proxy(options.proxy);
+        }
         out.reply = client.last_reply();
         return;
     }
@@ -205,6 +218,7 @@ ConnectOptions connect_options(const SendOptions& o) {
     ConnectOptions c;
     c.options = o.no_extended ? Option::none : Option::extended;
     apply_tls_flags(o.tls, o.port, c);
+    apply_proxy_flags(o.proxy, std::getenv(proxy_password_variable), c);
     c.timeout = std::chrono::seconds(o.timeout);
     c.helo_name = o.helo;
     return c;
@@ -268,6 +282,7 @@ void add_send_flags(CLI::App& cmd, SendOptions& o) {
         ->check(helo_name_validator());
     cmd.add_flag("--no-extended", o.no_extended, "HELO only, no ESMTP extensions");
     add_tls_flags(cmd, o.tls, o.port, true);
+    add_proxy_flags(cmd, o.proxy);
     cmd.add_flag("--trace", o.trace, "Print the SMTP dialogue on stderr");
     cmd.add_flag("--json", o.json, "Print the result as JSON on stdout");
 }

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/proxy_flags.hpp"
 #include "cli/send_outcome.hpp"
 #include "cli/subcommand.hpp"
 #include "cli/tls_flags.hpp"
@@ -26,6 +27,7 @@ struct SendOptions {
     bool trace = false;
     bool json = false;
     TlsFlags tls;
+    ProxyFlags proxy;
 };
 
 Subcommand add_send_command(CLI::App& tool);

@@ -172,7 +172,10 @@ class HttpConnectHandshake final : public ProxyHandshake {
         }
         // The refusal is known; its headers and body do not matter.
         smtpkit::error e = smtpkit::error::proxy_refused;
-        if (status_ == 407) {
+        // 407 is the standard answer; tinyproxy answers wrong credentials
+        // with 401. A CONNECT reaches no origin server, so either is about
+        // the proxy's credentials.
+        if (status_ == 407 || status_ == 401) {
             e = with_password_ ? smtpkit::error::proxy_auth_failed
                                : smtpkit::error::proxy_auth_required;
         } else if (status_ == 403) {

@@ -90,6 +90,16 @@ TEST(HttpConnect, Status407IsAProxyAuthenticationError) {
     EXPECT_EQ(with.detail.find("YWxpY2U6d3Jvbmc"), std::string::npos);
 }
 
+TEST(HttpConnect, Status401IsTreatedAsAProxyAuthenticationErrorToo) {
+    // tinyproxy 1.11 answers wrong Basic credentials with 401.
+    const std::string request =
+        "CONNECT mail.example:25 HTTP/1.1\r\nHost: mail.example:25\r\n"
+        "Proxy-Authorization: Basic YWxpY2U6d3Jvbmc=\r\n\r\n";
+    const Outcome o = drive_every_split(http("mail.example", 25, "alice", "wrong"),
+                                        {{request, "HTTP/1.0 401 Unauthorized\r\n\r\n"}});
+    EXPECT_EQ(o.ec, error::proxy_auth_failed);
+}
+
 TEST(HttpConnect, OtherRefusalsCarryTheirStatus) {
     const Outcome forbidden = answer("HTTP/1.0 403 Access violation\r\n\r\n");
     EXPECT_EQ(forbidden.ec, error::proxy_not_allowed);
