@@ -237,8 +237,8 @@ class ConditionCategory final : public std::error_category {
                 case condition::misuse:
                     return (e >= error::invalid_character && e <= error::not_owner) ||
                            e == error::auth_insecure || e == error::sasl_invalid_input ||
-                           e == error::already_authenticated ||
-                           e == error::proxy_not_configured || e == error::proxy_invalid_settings;
+                           e == error::already_authenticated || e == error::proxy_not_configured ||
+                           e == error::proxy_invalid_settings;
             }
             return false;
         }
