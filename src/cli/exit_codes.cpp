@@ -128,6 +128,38 @@ int exit_code_for_smtpkit(error e, const Reply& reply, const SendResult& result)
             return EX_DATAERR;
         case error::already_authenticated:
             return EX_SOFTWARE;
+        case error::message_too_large:
+        case error::eight_bit_not_offered:
+        case error::binary_not_offered:
+        case error::dsn_not_offered:
+        case error::requiretls_not_possible:
+            // Checked before sending: this server cannot take the message
+            // as asked, now or later.
+            return EX_UNAVAILABLE;
+        case error::invalid_parameter:
+            return EX_USAGE;
+        case error::content_not_as_declared:
+            return EX_DATAERR;
+        case error::proxy_not_configured:
+        case error::proxy_invalid_settings:
+            return EX_USAGE;
+        case error::proxy_protocol_error:
+            return EX_PROTOCOL;
+        case error::proxy_auth_required:
+        case error::proxy_auth_method_rejected:
+        case error::proxy_auth_failed:
+            return EX_NOPERM;
+        case error::proxy_not_allowed:
+        case error::proxy_command_not_supported:
+        case error::proxy_address_type_not_supported:
+        case error::proxy_refused:
+            return EX_UNAVAILABLE;
+        case error::proxy_general_failure:
+        case error::proxy_network_unreachable:
+        case error::proxy_host_unreachable:
+        case error::proxy_connection_refused:
+        case error::proxy_ttl_expired:
+            return EX_TEMPFAIL;
 
         default:
             break;

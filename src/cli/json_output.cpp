@@ -119,6 +119,50 @@ const char* smtpkit_error_name(error e) {
             return "sasl_invalid_input";
         case error::already_authenticated:
             return "already_authenticated";
+        case error::proxy_not_configured:
+            return "proxy_not_configured";
+        case error::proxy_invalid_settings:
+            return "proxy_invalid_settings";
+        case error::proxy_protocol_error:
+            return "proxy_protocol_error";
+        case error::proxy_auth_required:
+            return "proxy_auth_required";
+        case error::proxy_auth_method_rejected:
+            return "proxy_auth_method_rejected";
+        case error::proxy_auth_failed:
+            return "proxy_auth_failed";
+        case error::proxy_general_failure:
+            return "proxy_general_failure";
+        case error::proxy_not_allowed:
+            return "proxy_not_allowed";
+        case error::proxy_network_unreachable:
+            return "proxy_network_unreachable";
+        case error::proxy_host_unreachable:
+            return "proxy_host_unreachable";
+        case error::proxy_connection_refused:
+            return "proxy_connection_refused";
+        case error::proxy_ttl_expired:
+            return "proxy_ttl_expired";
+        case error::proxy_command_not_supported:
+            return "proxy_command_not_supported";
+        case error::proxy_address_type_not_supported:
+            return "proxy_address_type_not_supported";
+        case error::proxy_refused:
+            return "proxy_refused";
+        case error::message_too_large:
+            return "message_too_large";
+        case error::eight_bit_not_offered:
+            return "eight_bit_not_offered";
+        case error::binary_not_offered:
+            return "binary_not_offered";
+        case error::dsn_not_offered:
+            return "dsn_not_offered";
+        case error::requiretls_not_possible:
+            return "requiretls_not_possible";
+        case error::invalid_parameter:
+            return "invalid_parameter";
+        case error::content_not_as_declared:
+            return "content_not_as_declared";
         default:
             // Added to the library after this list: error_name() falls back
             // to the number, and the build does not break.

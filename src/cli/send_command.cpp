@@ -50,6 +50,13 @@ OAUTHBEARER or XOAUTH2. --auth external logs in with the client certificate
 on the network path, so without TLS they are refused (exit 78);
 --allow-insecure-auth is DANGEROUS: it lets them go in the clear. The secret
 never appears in --trace ("C: AUTH PLAIN <redacted>"), --json or errors.
+Tunnels: --proxy socks5://HOST:PORT (the proxy resolves --server), --proxy
+http://HOST:PORT (HTTP CONNECT) or --proxy forward://HOST:PORT (a port forward
+that leads to --server). TLS still verifies --server. A proxy user goes in the
+URL (socks5://USER@HOST:PORT) or --proxy-user; its password only in the
+environment variable SMTPKIT_PROXY_PASSWORD, never on the command line.
+--prefer-ipv6 tries the server's IPv6 addresses first; addresses are raced
+250 ms apart (Happy Eyeballs), so a dead one does not cost the timeout.
 
 --trace lines start with "C: " (client), "S: " (server) or "* " (notes, such
 as the TLS protocol, cipher and verification result).
@@ -72,7 +79,8 @@ Exit status:
   76  the server broke the SMTP protocol, the TLS handshake failed, or the
       login exchange did (a garbled challenge; a SCRAM server that cannot
       prove it knows the password)
-  77  the login was refused (535: wrong user name or password)
+  77  the login was refused (535: wrong user name or password), or the proxy
+      refused the proxy user or password, or wants them
   78  the local TLS settings could not be loaded; the password or token file
       could not be read or is empty; or the login cannot work as configured:
       --auth mechanism not offered, no TLS for a clear-text password, or the
@@ -216,6 +224,9 @@ void deliver(const SendOptions& o, const Envelope& envelope, MessageSource messa
     if (out.ec) {
         out.subject = "connecting to " + o.server + " port " +
                       std::to_string(effective_port(port, options.options));
+        if (options.proxy.enabled()) {
+            out.subject += " through " + describe_proxy(options.proxy);
+        }
         out.reply = client.last_reply();
         return;
     }
@@ -268,6 +279,7 @@ ConnectOptions connect_options(const SendOptions& o) {
     c.options = o.no_extended ? Option::none : Option::extended;
     apply_tls_flags(o.tls, o.port, c);
     apply_auth_flags(o.auth, c);
+    apply_proxy_flags(o.proxy, std::getenv(proxy_password_variable), c);
     c.timeout = std::chrono::seconds(o.timeout);
     c.helo_name = o.helo;
     return c;
@@ -335,6 +347,7 @@ void add_send_flags(CLI::App& cmd, SendOptions& o) {
     cmd.add_flag("--no-extended", o.no_extended, "HELO only, no ESMTP extensions");
     add_tls_flags(cmd, o.tls, o.port, true);
     add_auth_flags(cmd, o.auth, o.tls);
+    add_proxy_flags(cmd, o.proxy);
     cmd.add_flag("--trace", o.trace, "Print the SMTP dialogue on stderr");
     cmd.add_flag("--json", o.json, "Print the result as JSON on stdout");
 }

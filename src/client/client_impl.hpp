@@ -43,7 +43,12 @@ struct Client::Impl {
     // --- connecting (connect.cpp) ---
     void connect(const std::string& host, std::uint16_t port, const ConnectOptions& options,
                  std::error_code& ec);
-    void open_tcp(const std::string& host, std::uint16_t port, std::error_code& ec);
+    void open_path(const std::string& host, std::uint16_t port, const ConnectOptions& options,
+                   std::error_code& ec);
+    void open_tcp(const std::string& host, std::uint16_t port, bool prefer_ipv6,
+                  std::error_code& ec);
+    void open_tunnel(const std::string& host, std::uint16_t port, const ProxyOptions& proxy,
+                     std::error_code& ec);
     void handshake(const std::string& host, bool verify, bool implicit, std::error_code& ec);
     void greet_and_hello(std::error_code& ec);
     void upgrade_with_starttls(const std::string& host, bool verify, std::error_code& ec);

@@ -1,6 +1,7 @@
 #include "transport/connection.hpp"
 
-#include <asio/connect.hpp>
+#include <algorithm>
+#include <asio/post.hpp>
 #include <asio/write.hpp>
 #include <utility>
 
@@ -26,6 +27,9 @@ void Connection::arm(Duration timeout) {
         }
         timed_out_ = true;
         resolver_.cancel();
+        if (auto race = race_) {  // a local owner: the handler resets race_
+            race->cancel();
+        }
         std::error_code ignored;
         socket_.cancel(ignored);
     });
@@ -54,40 +58,67 @@ void Connection::abort_if_cancelled() noexcept {
     if (!cancelled_) {
         return;
     }
-    std::error_code ignored;
     try {
         resolver_.cancel();
-    } catch (const std::system_error&) {
+        if (auto race = race_) {  // a local owner: the handler resets race_
+            race->cancel();
+        }
+    } catch (const std::exception&) {
         // Cancelling fails only with a broken reactor; the socket goes on below.
     }
+    std::error_code ignored;
     socket_.cancel(ignored);
 }
 
 void Connection::async_connect(const std::string& host, std::uint16_t port, Duration timeout,
                                Handler handler) {
+    async_connect(host, port, ConnectSettings{}, timeout, std::move(handler));
+}
+
+void Connection::async_connect(const std::string& host, std::uint16_t port,
+                               const ConnectSettings& settings, Duration timeout, Handler handler) {
     arm(timeout);
+    // Without flags: AI_ADDRCONFIG would hide ::1 on a host whose only IPv6
+    // address is the loopback.
     resolver_.async_resolve(
         host, std::to_string(port), asio::ip::tcp::resolver::numeric_service,
-        [this, handler = std::move(handler)](
+        [this, settings, handler = std::move(handler)](
             std::error_code ec, const asio::ip::tcp::resolver::results_type& results) mutable {
             if (ec || timed_out_ || cancelled_) {
                 handler(settle(ec));
                 return;
             }
-            asio::async_connect(socket_, results,
-                                [this, handler = std::move(handler)](
-                                    std::error_code cec, const asio::ip::tcp::endpoint&) mutable {
-                                    cec = settle(cec);
-                                    if (cec) {
-                                        close();
-                                    } else {
-                                        std::error_code ignored;
-                                        socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
-                                    }
-                                    handler(cec);
-                                });
-            abort_if_cancelled();
+            std::vector<tcp::endpoint> endpoints;
+            for (const auto& entry : results) {
+                endpoints.push_back(entry.endpoint());
+            }
+            race(order_endpoints(endpoints, settings.prefer_ipv6), settings, std::move(handler));
         });
+    abort_if_cancelled();
+}
+
+void Connection::async_connect(const std::vector<tcp::endpoint>& endpoints,
+                               const ConnectSettings& settings, Duration timeout, Handler handler) {
+    arm(timeout);
+    race(order_endpoints(endpoints, settings.prefer_ipv6), settings, std::move(handler));
+}
+
+void Connection::race(const std::vector<tcp::endpoint>& endpoints, const ConnectSettings& settings,
+                      Handler handler) {
+    race_ = ConnectRace::start(socket_.get_executor(), endpoints, settings.stagger, settings.step,
+                               [this, handler = std::move(handler)](
+                                   std::error_code ec, tcp::socket socket, const tcp::endpoint&) {
+                                   race_.reset();
+                                   ec = settle(ec);
+                                   if (!ec) {
+                                       socket_ = std::move(socket);
+                                       std::error_code ignored;
+                                       socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
+                                   } else {
+                                       close();
+                                   }
+                                   handler(ec);
+                               });
     abort_if_cancelled();
 }
 
@@ -96,6 +127,15 @@ void Connection::async_handshake(asio::ssl::context& context, const std::string&
     tls_.emplace(socket_, context);
     handshake_done_ = false;
     tls_detail_.clear();
+    if (!unread_.empty()) {
+        // What the server sent before the handshake cannot be TLS records
+        // the client asked for: after STARTTLS it is an injection attempt.
+        tls_detail_ = "the server sent " + std::to_string(unread_.size()) +
+                      " octets before the TLS handshake";
+        handler(
+            make_error_code(implicit ? error::tls_handshake_failed : error::starttls_injection));
+        return;
+    }
     if (!prepare_peer(tls_->native_handle(), host)) {
         tls_detail_ = "OpenSSL refused the host name " + host;
         handler(make_error_code(error::tls_setup_failed));
@@ -143,6 +183,14 @@ void Connection::async_write(std::string_view data, Duration timeout, IoHandler 
 
 void Connection::async_read_some(char* data, std::size_t size, Duration timeout,
                                  IoHandler handler) {
+    if (!unread_.empty() && !tls_) {
+        const std::size_t n = std::min(size, unread_.size());
+        std::copy_n(unread_.data(), n, data);
+        unread_.erase(0, n);
+        asio::post(socket_.get_executor(),
+                   [handler = std::move(handler), n] { handler(std::error_code(), n); });
+        return;
+    }
     arm(timeout);
     auto done = [this, handler = std::move(handler)](std::error_code ec, std::size_t n) {
         handler(settle(ec), n);
@@ -161,6 +209,9 @@ void Connection::close() noexcept {
         ++generation_;
         timer_.cancel();
         resolver_.cancel();
+        if (auto race = std::exchange(race_, nullptr)) {
+            race->abandon();  // its handler would find the connection closed
+        }
     } catch (const std::system_error&) {
         // Cancelling can only fail if the reactor is broken; closing goes on.
     }
@@ -170,6 +221,7 @@ void Connection::close() noexcept {
     }
     tls_.reset();
     handshake_done_ = false;
+    unread_.clear();
 }
 
 std::string Connection::remote_endpoint() const {
