@@ -1,7 +1,10 @@
 #include "transport/connection.hpp"
 
+#include <poll.h>
 #include <algorithm>
 #include <asio/post.hpp>
+
+#include <asio/connect.hpp>
 #include <asio/write.hpp>
 #include <utility>
 
@@ -201,6 +204,19 @@ void Connection::async_read_some(char* data, std::size_t size, Duration timeout,
         socket_.async_read_some(asio::buffer(data, size), std::move(done));
     }
     abort_if_cancelled();
+}
+
+bool Connection::readable_now() noexcept {
+    if (!socket_.is_open()) {
+        return false;
+    }
+    // Octets already off the socket: a proxy's leftovers, or a TLS record
+    // OpenSSL has decrypted and holds.
+    if (!unread_.empty() || (tls_ && SSL_pending(tls_->native_handle()) > 0)) {
+        return true;
+    }
+    pollfd fd{socket_.native_handle(), POLLIN, 0};
+    return ::poll(&fd, 1, 0) > 0 && (fd.revents & (POLLIN | POLLHUP | POLLERR)) != 0;
 }
 
 void Connection::close() noexcept {

@@ -77,6 +77,9 @@ class Connection {
     // executor (Client::cancel() posts it there).
     void cancel() noexcept;
     bool cancelled() const noexcept { return cancelled_; }
+    // True when a read would not wait: octets (or the end of the stream)
+    // have arrived. Lets a writer look for replies between writes.
+    bool readable_now() noexcept;
 
     void close() noexcept;
     bool is_open() const noexcept { return socket_.is_open(); }
