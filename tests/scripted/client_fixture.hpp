@@ -51,6 +51,18 @@ inline MessageSource message() {
     return MessageSource::from_string(message_text);
 }
 
+// Larger than what the socket buffers hold, so a server that stops reading
+// blocks the client's writes mid-message.
+inline std::string huge_message() {
+    std::string s = "Subject: huge\r\n\r\n";
+    const std::string line(998, 'x');
+    while (s.size() < 24u * 1024 * 1024) {
+        s += line;
+        s += "\r\n";
+    }
+    return s;
+}
+
 // One command of the transaction and the server's reply to it.
 struct Exchange {
     std::string expect;  // prefix of the command line

@@ -37,18 +37,6 @@ const std::vector<Verdict> refused = {Verdict::not_delivered};
 const std::vector<Verdict> during_data = {Verdict::not_delivered, Verdict::unknown};
 const std::vector<Verdict> after_end = {Verdict::unknown};
 
-// Larger than what the socket buffers hold, so a server that stops reading
-// blocks the client's writes.
-std::string huge_message() {
-    std::string s = "Subject: huge\r\n\r\n";
-    const std::string line(998, 'x');
-    while (s.size() < 24u * 1024 * 1024) {
-        s += line;
-        s += "\r\n";
-    }
-    return s;
-}
-
 std::vector<Case> stalls() {
     return {
         {"no_greeting", Script().stall(), Phase::connect, {}},

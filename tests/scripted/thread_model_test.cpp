@@ -166,18 +166,6 @@ TEST(Cancel, DuringConnectWaitingForTheGreeting) {
     EXPECT_FALSE(client.connected());
 }
 
-// Larger than the socket buffers, so a server that stops reading blocks the
-// client's writes mid-message.
-std::string huge_message() {
-    std::string s = "Subject: huge\r\n\r\n";
-    const std::string line(998, 'x');
-    while (s.size() < 24u * 1024 * 1024) {
-        s += line;
-        s += "\r\n";
-    }
-    return s;
-}
-
 TEST(Cancel, DuringALargeMessageNeverReportsDelivery) {
     ScriptServer server(Script::esmtp()
                             .expect("MAIL")
