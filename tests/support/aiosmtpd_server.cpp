@@ -49,6 +49,7 @@ std::vector<std::string> AiosmtpdServer::command_line(const Options& options) co
             argv.emplace_back("--auth-required");
         }
     }
+    add_token_options(options, argv);
     if (options.tls == AiosmtpdTls::none) {
         return argv;
     }
@@ -62,6 +63,27 @@ std::vector<std::string> AiosmtpdServer::command_line(const Options& options) co
         argv.emplace_back("--require-starttls");
     }
     return argv;
+}
+
+// XOAUTH2/OAUTHBEARER and EXTERNAL; they share the AUTH log with PLAIN/LOGIN.
+void AiosmtpdServer::add_token_options(const Options& options,
+                                       std::vector<std::string>& argv) const {
+    if (!options.oauth && !options.external) {
+        return;
+    }
+    if (!options.auth) {
+        argv.insert(argv.end(), {"--auth-log", auth_log_path().string()});
+    }
+    if (options.oauth) {
+        const fs::path token_file = directory() / "oauth-token";
+        write_file(token_file, options.oauth->token);
+        argv.insert(argv.end(), {"--oauth-user", options.oauth->user, "--oauth-token-file",
+                                 token_file.string()});
+    }
+    if (options.external) {
+        argv.insert(argv.end(), {"--external-user", options.external->user, "--client-ca",
+                                 options.external->client_ca_file});
+    }
 }
 
 AiosmtpdServer::AiosmtpdServer(Options options)

@@ -14,6 +14,14 @@
 // password (aiosmtpd's authenticator); each stored message says which user
 // the session logged in as, and auth_log() lists the AUTH commands the server
 // received and the credentials it checked.
+//
+// With Options::oauth it offers XOAUTH2 and OAUTHBEARER for one user and
+// bearer token (a wrong one gets the mechanism's JSON error challenge, then
+// 535 once the client has answered it as the mechanism says); with
+// Options::external it asks TLS clients for a certificate and offers
+// EXTERNAL to the one whose certificate's subject CN is the given name.
+// Both report to auth_log() too; the stored message's auth_login is the
+// user (EXTERNAL: the certificate's CN).
 #pragma once
 
 #include <chrono>
@@ -46,6 +54,19 @@ struct AiosmtpdAuth {
     bool required = false;
 };
 
+struct AiosmtpdOAuth {
+    std::string user;
+    std::string token;  // handed over in a file, not on the command line
+};
+
+struct AiosmtpdExternal {
+    // The subject CN of the one certificate EXTERNAL accepts.
+    std::string user;
+    // The CA that must have signed client certificates (the TLS handshake
+    // fails on any other); a client without a certificate still connects.
+    std::string client_ca_file;
+};
+
 struct AiosmtpdOptions {
     // The SIZE limit it announces and enforces (552 beyond it).
     std::size_t size_limit = 33554432;
@@ -61,6 +82,10 @@ struct AiosmtpdOptions {
     bool require_starttls = false;
     // AUTH PLAIN and LOGIN for this one user (none without).
     std::optional<AiosmtpdAuth> auth;
+    // XOAUTH2 and OAUTHBEARER for this user and token (none without).
+    std::optional<AiosmtpdOAuth> oauth;
+    // EXTERNAL with a client certificate (none without; needs tls).
+    std::optional<AiosmtpdExternal> external;
 };
 
 struct ReceivedMessage {
@@ -94,7 +119,7 @@ class AiosmtpdServer {
     ReceivedMessage wait_for_message(std::size_t index = 0,
                                      std::chrono::milliseconds timeout = 10s) const;
 
-    // With Options::auth, in order: "AUTH <mechanism>" for every AUTH
+    // With Options::auth, oauth or external, in order: "AUTH <mechanism>" for every AUTH
     // command received, "<mechanism> <user> ok|refused" for every check of
     // credentials (never the password).
     std::vector<std::string> auth_log() const;
@@ -104,6 +129,7 @@ class AiosmtpdServer {
 
   private:
     std::vector<std::string> command_line(const Options& options) const;
+    void add_token_options(const Options& options, std::vector<std::string>& argv) const;
     std::filesystem::path message_file(std::size_t index, const char* ext) const;
     std::filesystem::path auth_log_path() const;
     ReceivedMessage load(std::size_t index) const;
