@@ -19,6 +19,7 @@
 #include <string>
 #include <system_error>
 
+#include "cli/json_parts.hpp"
 #include "cli/send_outcome.hpp"
 
 namespace smtpkit::cli {
@@ -26,6 +27,10 @@ namespace smtpkit::cli {
 // The document, pretty-printed, without a trailing newline. Bytes that are
 // not UTF-8 (a server may send them) are replaced, never fatal.
 std::string json_report(const SendOutcome& outcome);
+
+// One transaction's part of the document: verdict, delivered, mail,
+// recipients, data, final, round_trips, bytes, chunked, body, dropped.
+Json transaction_json(const SendResult& result);
 
 // The stable name of an error for scripts: smtpkit's enumerator names
 // ("invalid_address"), std::errc's for common system errors

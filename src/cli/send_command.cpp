@@ -14,6 +14,7 @@
 #include "cli/helo_name.hpp"
 #include "cli/json_output.hpp"
 #include "cli/message_compose.hpp"
+#include "cli/send_batch.hpp"
 #include "cli/send_report.hpp"
 #include "cli/trace_printer.hpp"
 #include "smtpkit/protocol/address.hpp"
@@ -84,6 +85,7 @@ bool build_envelope(const SendOptions& o, Envelope& envelope, SendOutcome& out) 
         }
         envelope.to.emplace_back(std::move(canonical));
     }
+    apply_envelope_flags(o.transfer, envelope);
     return true;
 }
 
@@ -170,7 +172,15 @@ void deliver(const SendOptions& o, const Envelope& envelope, MessageSource messa
         return;
     }
     out.stage = Stage::send;
-    out.result = client.send(envelope, std::move(message), out.ec);
+    if (o.transfer.repeat > 1) {
+        std::error_code read_ec;  // reported through read_failure
+        if (const std::optional<std::string> copy = read_all(message, read_ec)) {
+            send_repeated(client, envelope, *copy, static_cast<std::size_t>(o.transfer.repeat),
+                          out);
+        }
+    } else {
+        out.result = client.send(envelope, std::move(message), out.ec);
+    }
     if (read_failure) {
         out.stage = Stage::read_message;
         out.ec = read_failure;
@@ -205,6 +215,7 @@ ConnectOptions connect_options(const SendOptions& o) {
     ConnectOptions c;
     c.options = o.no_extended ? Option::none : Option::extended;
     apply_tls_flags(o.tls, o.port, c);
+    apply_transfer_flags(o.transfer, c);
     c.timeout = std::chrono::seconds(o.timeout);
     c.helo_name = o.helo;
     return c;
@@ -268,6 +279,7 @@ void add_send_flags(CLI::App& cmd, SendOptions& o) {
         ->check(helo_name_validator());
     cmd.add_flag("--no-extended", o.no_extended, "HELO only, no ESMTP extensions");
     add_tls_flags(cmd, o.tls, o.port, true);
+    add_transfer_flags(cmd, o.transfer, o.tls, o.port);
     cmd.add_flag("--trace", o.trace, "Print the SMTP dialogue on stderr");
     cmd.add_flag("--json", o.json, "Print the result as JSON on stdout");
 }

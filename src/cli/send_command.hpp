@@ -8,6 +8,7 @@
 #include "cli/send_outcome.hpp"
 #include "cli/subcommand.hpp"
 #include "cli/tls_flags.hpp"
+#include "cli/transfer_flags.hpp"
 #include "smtpkit/options.hpp"
 
 namespace smtpkit::cli {
@@ -26,6 +27,7 @@ struct SendOptions {
     bool trace = false;
     bool json = false;
     TlsFlags tls;
+    TransferFlags transfer;
 };
 
 Subcommand add_send_command(CLI::App& tool);

@@ -5,6 +5,7 @@
 
 #include <string>
 #include <system_error>
+#include <vector>
 
 #include "smtpkit/envelope.hpp"
 #include "smtpkit/reply.hpp"
@@ -29,6 +30,9 @@ struct SendOutcome {
     Reply reply;            // the server's last reply when ec is set (may be empty)
     SendResult result;      // meaningful from Stage::send on
     SecurityInfo security;  // the TLS session, once connected (active: false without TLS)
+    // --repeat: every message's result, in order (see send_batch.hpp).
+    std::vector<SendResult> batch;
+    double batch_seconds = 0;
 };
 
 // True when the transaction reached the server's verdict on the message or
