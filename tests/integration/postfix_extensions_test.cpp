@@ -360,7 +360,8 @@ class PostfixLargeAttachment : public ::testing::TestWithParam<bool> {};
 
 TEST_P(PostfixLargeAttachment, ArrivesByteIdentical) {
     const bool chunking = GetParam();
-    PostfixServer server(logging_postfix({{"message_size_limit", "60000000"}}));
+    PostfixServer server(
+        logging_postfix({{"message_size_limit", "60000000"}, {"mailbox_size_limit", "0"}}));
     // 18.75 MB of random octets: 25 MB of base64.
     std::string binary(18'750'000, '\0');
     std::mt19937_64 random(20260101);
