@@ -10,8 +10,6 @@
 namespace smtpkit {
 namespace {
 
-constexpr std::size_t content_chunk = std::size_t{64} * 1024;
-
 bool in_range(std::error_code ec, error first, error last) {
     return ec.category() == error_category() && ec.value() >= static_cast<int>(first) &&
            ec.value() <= static_cast<int>(last);
@@ -151,85 +149,45 @@ SendResult Client::Impl::send(const Envelope& envelope, MessageSource& message,
     last_detail.clear();
     if (!ready(ec)) {
         finish(ec);
-        return {};
+        SendResult refused;
+        refused.error = ec;
+        return refused;
     }
-    session->begin_transaction(envelope);
-    protocol::Event done = run(ec);
-    if (std::holds_alternative<protocol::ReadyForData>(done)) {
-        return write_content(message, ec);
-    }
-    return conclude(std::move(done), ec);
-}
-
-// One transaction after another. A refusal is that message's answer; a
-// session failure ends the run and the messages left say so.
-std::vector<SendResult> Client::Impl::send_many(std::vector<OutgoingMessage>& messages,
-                                                std::error_code& ec) {
-    std::vector<SendResult> results;
-    results.reserve(messages.size());
-    ec.clear();
-    for (auto& m : messages) {
-        std::error_code one;
-        if (ec) {
-            SendResult skipped;
-            skipped.error = ec;
-            results.push_back(std::move(skipped));
-            continue;
-        }
-        results.push_back(send(m.envelope, m.message, one));
-        if (one && !ready(ec)) {
-            ec = one;
-        }
-    }
-    return results;
-}
-
-// Streams the message in chunks (never all of it in memory), then the end of
-// data, and waits for the verdict.
-SendResult Client::Impl::write_content(MessageSource& message, std::error_code& ec) {
-    std::vector<char> chunk(content_chunk);
-    std::uint64_t total = 0;
-    for (;;) {
-        std::error_code read_ec;
-        const std::size_t n = message.read(chunk.data(), chunk.size(), read_ec);
-        if (read_ec) {
-            // The message cannot be completed: drop the connection rather than
-            // send a truncated message the server would deliver.
-            session->feed_error(read_ec);
-            break;
-        }
-        if (n == 0) {
-            session->finish_data();
-            break;
-        }
-        total += n;
-        session->send_data(std::string_view(chunk.data(), n));
-        flush(ec);
-        if (ec) {
-            break;
-        }
-    }
-    tracer.info("message content: " + std::to_string(total) + " octets");
-    return conclude(run(ec), ec);
-}
-
-// The outcome of a transaction. last_reply() becomes the reply that decided
-// it (not the RSET that tidied up after it), as SocketTools' GetResultCode.
-SendResult Client::Impl::conclude(protocol::Event done, std::error_code& ec) {
-    SendResult result;
-    if (auto* t = std::get_if<protocol::TransactionDone>(&done)) {
-        result = std::move(t->result);
-        ec = t->ec;
-        result.error = ec;
-        if (const Reply* decisive = deciding_reply(result, ec)) {
-            last_reply = *decisive;
-        }
-    }
-    if (ec && !result.error) {
-        result.error = ec;
+    std::error_code session_ec;
+    SendResult result = std::move(transfer({Job{&envelope, &message}}, session_ec).front());
+    ec = result.error ? result.error : session_ec;
+    result.error = ec;
+    // last_reply() becomes the reply that decided it (not the RSET that
+    // tidied up after it), as SocketTools' GetResultCode.
+    if (const Reply* decisive = deciding_reply(result, ec)) {
+        last_reply = *decisive;
     }
     finish(ec);
     return result;
+}
+
+// A refusal is that message's answer; only a failure of the session itself
+// is the call's error, and the messages it left undecided say so.
+std::vector<SendResult> Client::Impl::send_many(std::vector<OutgoingMessage>& messages,
+                                                std::error_code& ec) {
+    ec.clear();
+    last_detail.clear();
+    if (!ready(ec)) {
+        finish(ec);
+        std::vector<SendResult> refused(messages.size());
+        for (auto& r : refused) {
+            r.error = ec;
+        }
+        return refused;
+    }
+    std::vector<Job> jobs;
+    jobs.reserve(messages.size());
+    for (auto& m : messages) {
+        jobs.push_back({&m.envelope, &m.message});
+    }
+    std::vector<SendResult> results = transfer(jobs, ec);
+    finish(ec);
+    return results;
 }
 
 }  // namespace smtpkit

@@ -10,6 +10,7 @@
 #include <string>
 #include <system_error>
 
+#include "client/content_reader.hpp"
 #include "client/tracer.hpp"
 #include "smtpkit/client.hpp"
 #include "smtpkit/protocol/session.hpp"
@@ -36,6 +37,7 @@ struct Client::Impl {
     bool tls_required = false;
     bool allow_insecure_auth = false;
     SecurityInfo security;
+    TransferOptions transfer_options;
 
     // --- connecting (connect.cpp) ---
     void connect(const std::string& host, std::uint16_t port, const ConnectOptions& options,
@@ -58,8 +60,18 @@ struct Client::Impl {
     Reply simple(protocol::Command cmd, std::error_code& ec);
     SendResult send(const Envelope& envelope, MessageSource& message, std::error_code& ec);
     std::vector<SendResult> send_many(std::vector<OutgoingMessage>& messages, std::error_code& ec);
-    SendResult write_content(MessageSource& message, std::error_code& ec);
-    SendResult conclude(protocol::Event done, std::error_code& ec);
+
+    // --- the send path (transfer.cpp) ---
+    struct Job {
+        const Envelope* envelope;
+        MessageSource* source;
+    };
+    // Runs every job's transaction, overlapping them as far as the session
+    // allows. One result per job; `session_ec` is set when the session
+    // itself failed (the jobs it left undecided say so in their result).
+    std::vector<SendResult> transfer(const std::vector<Job>& jobs, std::error_code& session_ec);
+    void write_content(client::ContentReader& reader);
+    void poll();
     std::error_code finish(std::error_code ec);
     [[noreturn]] void raise(std::error_code ec) const;
 };

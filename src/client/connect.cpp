@@ -51,6 +51,11 @@ void Client::Impl::connect(const std::string& host, std::uint16_t port,
     protocol::SessionConfig config;
     config.helo_name = options.helo_name.empty() ? local_host_name() : options.helo_name;
     config.extended = has(opts, Option::extended);
+    config.use_pipelining = options.transfer.pipelining;
+    config.use_chunking = options.transfer.chunking;
+    config.window = options.transfer.window;
+    config.tls_active = implicit;  // the handshake comes before the greeting
+    transfer_options = options.transfer;
     connection.emplace(io.get_executor());
     session.emplace(config);
 

@@ -87,4 +87,23 @@ void Driver::async_flush(FlushHandler handler) {
         });
 }
 
+void Driver::async_poll(FlushHandler handler) {
+    if (!session_.wants_read() || !connection_.readable_now()) {
+        handler({});
+        return;
+    }
+    connection_.async_read_some(
+        buffer_.data(), buffer_.size(), timeout_,
+        [this, handler = std::move(handler)](std::error_code ec, std::size_t n) mutable {
+            if (ec == asio::error::eof) {
+                session_.feed_eof();
+            } else if (ec) {
+                session_.feed_error(ec);
+            } else {
+                session_.feed(std::string_view(buffer_.data(), n));
+            }
+            async_poll(std::move(handler));
+        });
+}
+
 }  // namespace smtpkit::client

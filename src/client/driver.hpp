@@ -37,6 +37,11 @@ class Driver {
     // transport failure the session is told and the handler gets the error.
     void async_flush(FlushHandler handler);
 
+    // Feeds the session whatever the server has already sent, without
+    // waiting (replies that arrive while content streams). Events stay
+    // queued for the next async_run().
+    void async_poll(FlushHandler handler);
+
   private:
     void pump();
     bool deliver_events();

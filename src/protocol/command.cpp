@@ -135,6 +135,8 @@ const char* to_string(Verb v) noexcept {
             return "AUTH";
         case Verb::raw:
             return "RAW";
+        case Verb::bdat:
+            return "BDAT";
     }
     return "RAW";
 }
@@ -280,6 +282,9 @@ std::error_code Command::check(bool allow_utf8) {
             line = arg_;
             break;
         }
+        case Verb::bdat:
+            // BDAT is followed by its chunk: only the session frames it.
+            return error::invalid_command;
         case Verb::auth:
             // AUTH lines carry secrets and are built by the session's SASL
             // exchange, never as a Command.

@@ -43,7 +43,7 @@ void DataEncoder::encode(std::string_view in, std::string& out) {
         }
         const char* stop = std::min(next_cr, next_lf);
         if (stop != p) {
-            if (at_line_start_ && *p == '.') {
+            if (dot_stuffing_ && at_line_start_ && *p == '.') {
                 out += '.';  // RFC 5321 4.5.2 transparency
             }
             out.append(p, static_cast<std::size_t>(stop - p));
@@ -68,11 +68,15 @@ void DataEncoder::encode(std::string_view in, std::string& out) {
 }
 
 void DataEncoder::finish(std::string& out) {
+    finish_text(out);
+    out += ".\r\n";
+}
+
+void DataEncoder::finish_text(std::string& out) {
     // A pending CR was already written as CRLF, so only an open line needs one.
     if (!at_line_start_) {
         out += "\r\n";
     }
-    out += ".\r\n";
     at_line_start_ = true;
     pending_cr_ = false;
 }

@@ -6,24 +6,9 @@
 #include <utility>
 
 #include "smtpkit/error.hpp"
-#include "smtpkit/protocol/address.hpp"
 
 namespace smtpkit::protocol {
 namespace {
-
-// The canonical form of an address that Command::check() already accepted.
-std::string canonical(const std::string& address, bool utf8) {
-    std::error_code ec;
-    return canonical_address(address, AddressRules{utf8, false}, ec);
-}
-
-bool needs_smtputf8(const Envelope& envelope) {
-    if (is_utf8_address(envelope.from)) {
-        return true;
-    }
-    return std::any_of(envelope.to.begin(), envelope.to.end(),
-                       [](const Recipient& r) { return is_utf8_address(r.address); });
-}
 
 bool is_helo_fallback_code(int code) {
     // RFC 5321 4.1.4 / 3.2: a server that does not know EHLO says 500 or 502.
@@ -36,7 +21,8 @@ bool is_completion(const Event& e) noexcept {
     return !std::holds_alternative<CommandSent>(e) && !std::holds_alternative<ReplyReceived>(e);
 }
 
-Session::Session(SessionConfig config) : config_(std::move(config)), parser_(config_.limits) {
+Session::Session(SessionConfig config)
+    : config_(std::move(config)), parser_(config_.limits), tls_active_(config_.tls_active) {
     // The server speaks first.
     awaiting_.push_back({Verb::noop, true});
 }
@@ -68,31 +54,32 @@ bool Session::start(State expected_from) {
     return true;
 }
 
-void Session::queue(Command& cmd) {
+void Session::queue(Command& cmd, std::size_t transaction) {
     cmd.write_to(out_);
     wrote_since_reply_ = true;
-    awaiting_.push_back({cmd.verb()});
+    awaiting_.push_back({cmd.verb(), false, transaction});
     events_.emplace_back(CommandSent{cmd.verb(), cmd.line()});
 }
 
+void Session::append(std::string_view bytes) {
+    out_.append(bytes);
+    wrote_since_reply_ = true;
+}
+
 void Session::fail(std::error_code ec, Reply reply) {
-    const State was = state_;
+    if (state_ != State::failed) {
+        failure_ = ec;
+    }
     set_state(State::failed);
     awaiting_.clear();
     out_.clear();
     out_pos_ = 0;
-    if (was == State::transaction || was == State::data || was == State::data_end ||
-        was == State::resetting) {
-        // Keep what the server said about each recipient. Once the end of
-        // data is out, the server may have taken the message: we cannot know.
-        result_.round_trips = round_trips_ - round_trips_at_start_;
-        result_.verdict =
-            (was == State::data_end && !aborting_data_) ? Verdict::unknown : Verdict::not_delivered;
+    if (!transactions_.empty()) {
+        // Keep what the server said about each transaction; each says why.
         if (!reply.empty()) {
             last_reply_ = reply;
         }
-        events_.emplace_back(TransactionDone{std::move(result_), ec});
-        result_ = {};
+        fail_transactions(ec);
         return;
     }
     events_.emplace_back(OperationFailed{ec, std::move(reply)});
@@ -116,91 +103,6 @@ void Session::hello() {
     extended_ = false;
     set_state(State::hello);
     queue(cmd);
-}
-
-void Session::begin_transaction(const Envelope& envelope) {
-    if (!start(State::ready)) {
-        return;
-    }
-    const bool utf8 = caps_.smtputf8();
-    // RFC 6531 3.4: a transaction with any UTF-8 address says SMTPUTF8 on MAIL.
-    std::vector<std::string> mail_params;
-    if (utf8 && needs_smtputf8(envelope)) {
-        mail_params.emplace_back("SMTPUTF8");
-    }
-    Command mail = Command::mail(envelope.from, std::move(mail_params));
-    if (auto ec = mail.check(utf8); ec) {
-        events_.emplace_back(OperationFailed{ec, {}});
-        return;
-    }
-    if (envelope.to.empty()) {
-        events_.emplace_back(OperationFailed{make_error_code(error::no_recipients), {}});
-        return;
-    }
-    // Check every recipient before writing anything: one bad address must
-    // not leave a half-sent transaction behind.
-    std::vector<Command> rcpts;
-    rcpts.reserve(envelope.to.size());
-    for (const auto& r : envelope.to) {
-        Command rcpt = Command::rcpt(r.address);
-        if (auto ec = rcpt.check(utf8); ec) {
-            events_.emplace_back(OperationFailed{ec, {}});
-            return;
-        }
-        rcpts.push_back(std::move(rcpt));
-    }
-    rcpt_addresses_.clear();
-    for (const auto& r : envelope.to) {
-        rcpt_addresses_.push_back(canonical(r.address, utf8));
-    }
-
-    result_ = {};
-    round_trips_at_start_ = round_trips_;
-    tx_error_ = {};
-    mail_ok_ = data_ok_ = data_sent_ = aborting_data_ = false;
-    pipelined_ = config_.use_pipelining && caps_.pipelining();
-    encoder_.reset();
-    set_state(State::transaction);
-
-    queue(mail);
-    if (pipelined_) {
-        // RFC 2920: MAIL, every RCPT and DATA in one group; DATA is last.
-        for (std::size_t i = 0; i < rcpts.size(); ++i) {
-            result_.recipients.push_back({rcpt_addresses_[i], {}});
-            queue(rcpts[i]);
-        }
-        Command data = Command::data();
-        data.check();
-        queue(data);
-        data_sent_ = true;
-        pending_rcpts_.clear();
-    } else {
-        pending_rcpts_ = std::move(rcpts);
-        next_rcpt_ = 0;
-    }
-}
-
-void Session::send_data(std::string_view content) {
-    if (state_ != State::data) {
-        start(State::data);
-        return;
-    }
-    const std::size_t before = out_.size();
-    encoder_.encode(content, out_);
-    result_.bytes_sent += out_.size() - before;
-}
-
-void Session::finish_data() {
-    if (state_ != State::data) {
-        start(State::data);
-        return;
-    }
-    const std::size_t before = out_.size();
-    encoder_.finish(out_);
-    result_.bytes_sent += out_.size() - before;
-    wrote_since_reply_ = true;
-    awaiting_.push_back({Verb::data});
-    set_state(State::data_end);
 }
 
 void Session::command(Command cmd) {
@@ -237,6 +139,7 @@ void Session::tls_established() {
     caps_ = {};
     extended_ = false;
     authenticated_ = false;
+    tls_active_ = true;
     parser_.reset();
     set_state(State::connected);
 }
@@ -260,7 +163,9 @@ std::string_view Session::pending_output() const {
 }
 
 void Session::consume_output(std::size_t n) {
-    out_pos_ += std::min(n, out_.size() - out_pos_);
+    n = std::min(n, out_.size() - out_pos_);
+    out_pos_ += n;
+    written_total_ += n;
     if (out_pos_ == out_.size()) {
         out_.clear();
         out_pos_ = 0;
@@ -331,7 +236,9 @@ void Session::on_reply(Reply reply) {
         fail(make_error_code(error::unexpected_reply), std::move(reply));
         return;
     }
-    if (wrote_since_reply_) {
+    // A reply read while content could still be written (BDAT chunks
+    // streaming) was no wait; the wait comes when the last chunk is out.
+    if (wrote_since_reply_ && !content_wanted()) {
         ++round_trips_;
         wrote_since_reply_ = false;
     }
@@ -345,20 +252,17 @@ void Session::on_reply(Reply reply) {
         on_greeting(reply);
         return;
     }
+    if (what.transaction != 0) {
+        if (Transaction* tx = find(what.transaction)) {
+            on_transaction_reply(*tx, what, reply);
+        } else {
+            fail(make_error_code(error::unexpected_reply), reply);
+        }
+        return;
+    }
     switch (state_) {
         case State::hello:
             on_hello(what.verb, reply);
-            break;
-        case State::transaction:
-            on_transaction_reply(what.verb, reply);
-            break;
-        case State::data_end:
-            on_data_end(reply);
-            break;
-        case State::resetting:
-            // The RSET that closes a failed transaction; its code does not
-            // change the outcome already decided.
-            end_transaction(tx_error_);
             break;
         case State::command:
             on_command(reply);
@@ -415,126 +319,6 @@ void Session::on_hello(Verb verb, const Reply& reply) {
     events_.emplace_back(OperationFailed{make_error_code(error::hello_refused), reply});
 }
 
-void Session::on_transaction_reply(Verb verb, const Reply& reply) {
-    switch (verb) {
-        case Verb::mail:
-            result_.mail_reply = reply;
-            mail_ok_ = reply.positive_completion();
-            if (!mail_ok_ && !pipelined_) {
-                end_transaction(make_error_code(error::sender_refused));
-                return;
-            }
-            break;
-        case Verb::rcpt:
-            if (pipelined_) {
-                // Replies come in the order the RCPTs were sent.
-                for (auto& r : result_.recipients) {
-                    if (r.reply.empty()) {
-                        r.reply = reply;
-                        break;
-                    }
-                }
-            } else {
-                result_.recipients.back().reply = reply;
-            }
-            break;
-        case Verb::data:
-            result_.data_reply = reply;
-            data_ok_ = reply.code == 354;
-            if (data_ok_ && (!mail_ok_ || result_.accepted_count() == 0)) {
-                // A server that says 354 after refusing every recipient
-                // (RFC 2920 3.1 says it must not): end the data at once with
-                // an empty body and let the reply to it close the matter.
-                aborting_data_ = true;
-                out_.append(".\r\n");
-                wrote_since_reply_ = true;
-                awaiting_.push_back({Verb::data});
-                set_state(State::data_end);
-                return;
-            }
-            break;
-        default:
-            fail(make_error_code(error::unexpected_reply), reply);
-            return;
-    }
-    if (pipelined_) {
-        if (awaiting_.empty()) {
-            after_transaction_replies();
-        }
-        return;
-    }
-    send_next_unpipelined();
-}
-
-void Session::send_next_unpipelined() {
-    if (!data_sent_ && next_rcpt_ < pending_rcpts_.size()) {
-        result_.recipients.push_back({rcpt_addresses_[next_rcpt_], {}});
-        queue(pending_rcpts_[next_rcpt_++]);
-        return;
-    }
-    if (!data_sent_ && result_.accepted_count() > 0) {
-        Command data = Command::data();
-        data.check();
-        data_sent_ = true;
-        queue(data);
-        return;
-    }
-    after_transaction_replies();
-}
-
-// Every reply of the MAIL/RCPT/DATA group is in: go on to the content, or
-// close the failed transaction.
-void Session::after_transaction_replies() {
-    if (mail_ok_ && data_ok_ && result_.accepted_count() > 0) {
-        set_state(State::data);
-        events_.emplace_back(ReadyForData{});
-        return;
-    }
-    if (!mail_ok_) {
-        tx_error_ = make_error_code(error::sender_refused);
-    } else if (result_.accepted_count() == 0) {
-        tx_error_ = make_error_code(error::no_valid_recipients);
-    } else {
-        tx_error_ = make_error_code(error::message_refused);
-    }
-    if (!mail_ok_) {
-        // Nothing was opened on the server's side.
-        end_transaction(tx_error_);
-        return;
-    }
-    // MAIL was accepted: the server holds a transaction that RSET must clear.
-    Command rset = Command::rset();
-    rset.check();
-    set_state(State::resetting);
-    queue(rset);
-}
-
-void Session::end_transaction(std::error_code ec) {
-    result_.round_trips = round_trips_ - round_trips_at_start_;
-    result_.verdict = ec ? Verdict::not_delivered : Verdict::delivered;
-    set_state(State::ready);
-    events_.emplace_back(TransactionDone{std::move(result_), ec});
-    result_ = {};
-}
-
-void Session::on_data_end(const Reply& reply) {
-    if (aborting_data_) {
-        // The empty body after an unwanted 354: the transaction failed anyway.
-        aborting_data_ = false;
-        data_ok_ = false;
-        after_transaction_replies();
-        return;
-    }
-    result_.final_reply = reply;
-    if (reply.positive_completion()) {
-        end_transaction({});
-        return;
-    }
-    // The server refused the message; the transaction is over on its side
-    // (RFC 5321 4.1.1.4), so no RSET is needed.
-    end_transaction(make_error_code(error::message_refused));
-}
-
 void Session::on_starttls(const Reply& reply) {
     if (reply.code == 220) {
         set_state(State::handshake);
@@ -564,12 +348,6 @@ const char* to_string(Session::State s) noexcept {
             return "ready";
         case Session::State::transaction:
             return "transaction";
-        case Session::State::data:
-            return "data";
-        case Session::State::data_end:
-            return "data_end";
-        case Session::State::resetting:
-            return "resetting";
         case Session::State::command:
             return "command";
         case Session::State::starttls:

@@ -1,5 +1,7 @@
 #include "transport/connection.hpp"
 
+#include <poll.h>
+
 #include <asio/connect.hpp>
 #include <asio/write.hpp>
 #include <utility>
@@ -125,6 +127,14 @@ void Connection::async_read_some(char* data, std::size_t size, Duration timeout,
     } else {
         socket_.async_read_some(asio::buffer(data, size), std::move(done));
     }
+}
+
+bool Connection::readable_now() noexcept {
+    if (!socket_.is_open()) {
+        return false;
+    }
+    pollfd fd{socket_.native_handle(), POLLIN, 0};
+    return ::poll(&fd, 1, 0) > 0 && (fd.revents & (POLLIN | POLLHUP | POLLERR)) != 0;
 }
 
 void Connection::close() noexcept {

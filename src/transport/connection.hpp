@@ -51,6 +51,10 @@ class Connection {
     // OpenSSL's words about the last TLS failure.
     const std::string& tls_detail() const noexcept { return tls_detail_; }
 
+    // True when a read would not wait: octets (or the end of the stream)
+    // have arrived. Lets a writer look for replies between writes.
+    bool readable_now() noexcept;
+
     void close() noexcept;
     bool is_open() const noexcept { return socket_.is_open(); }
     std::string remote_endpoint() const;

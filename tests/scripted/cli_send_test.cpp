@@ -320,7 +320,7 @@ TEST_F(CliSend, TracePrintsTheDialogueOnStderr) {
     EXPECT_EQ(r.status, EX_OK);
     EXPECT_THAT(r.err,
                 AllOf(HasSubstr("* "), HasSubstr("S: 220 "), HasSubstr("C: EHLO client.example\n"),
-                      HasSubstr("C: MAIL FROM:<sender@example.com>\n"),
+                      HasSubstr("C: MAIL FROM:<sender@example.com>"),
                       HasSubstr("S: 250 2.0.0 queued\n"), HasSubstr("C: QUIT\n")));
     // stdout stays machine-readable.
     EXPECT_EQ(nlohmann::json::parse(r.out)["delivered"], true);

@@ -262,7 +262,8 @@ TEST(Session, Utf8AddressWithoutSmtputf8IsRefusedBeforeSending) {
     h.greet_and_hello(ehlo_pipelining);
     h.session.begin_transaction(envelope({"j\xC3\xB6rg@example.net"}));
     EXPECT_TRUE(h.written().empty());
-    EXPECT_EQ(std::get<OperationFailed>(*h.completion()).ec, error::utf8_not_allowed);
+    // Refused before anything was written: the transaction's one completion.
+    EXPECT_EQ(std::get<TransactionDone>(*h.completion()).ec, error::utf8_not_allowed);
 }
 
 TEST(Session, BadRecipientWritesNothing) {
@@ -270,8 +271,9 @@ TEST(Session, BadRecipientWritesNothing) {
     h.greet_and_hello(ehlo_pipelining);
     h.session.begin_transaction(envelope({"a@example.net", "b@example.net\r\nDATA"}));
     EXPECT_TRUE(h.written().empty());
-    const auto failed = std::get<OperationFailed>(*h.completion());
+    const auto failed = std::get<TransactionDone>(*h.completion());
     EXPECT_EQ(failed.ec, error::invalid_character);
+    EXPECT_EQ(failed.result.round_trips, 0u);
     EXPECT_EQ(h.session.state(), Session::State::ready);
 }
 

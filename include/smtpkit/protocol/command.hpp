@@ -25,6 +25,7 @@ enum class Verb {
     starttls,
     auth,  // AUTH and its continuation lines; written by the session, never a Command
     raw,
+    bdat,  // BDAT chunks (RFC 3030); written by the session, never a Command
 };
 
 const char* to_string(Verb v) noexcept;
