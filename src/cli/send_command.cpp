@@ -94,6 +94,7 @@ bool build_envelope(const SendOptions& o, Envelope& envelope, SendOutcome& out) 
 MessageSource watched(MessageSource inner, std::shared_ptr<std::error_code> failure) {
     auto source = std::make_shared<MessageSource>(std::move(inner));
     const auto size = source->size();
+    const auto content_class = source->content_class();
     return MessageSource(
         [source, failure](char* buf, std::size_t n, std::error_code& ec) {
             const std::size_t got = source->read(buf, n, ec);
@@ -102,7 +103,7 @@ MessageSource watched(MessageSource inner, std::shared_ptr<std::error_code> fail
             }
             return got;
         },
-        size);
+        size, content_class);
 }
 
 std::string message_file_name(const SendOptions& o) {
