@@ -3,6 +3,8 @@
 //   {"verdict": "delivered" | "not_delivered" | "unknown", "delivered": bool,
 //    "mail": reply | null, "recipients": [{"address", "accepted", "code", "enhanced", "text"}],
 //    "data": reply | null, "final": reply | null, "round_trips": n, "bytes": n,
+//    "chunked": bool, "body": "" | "8BITMIME" | "BINARYMIME", "dropped": ["DSN", ...],
+//    "batch": {...}  (with --repeat, send_batch.hpp),
 //    "tls": tls  (when the session ran over TLS),
 //    "error": {"code", "value", "category", "message", "stage", "detail", "about", "reply"}
 //             (on failure)}
