@@ -82,6 +82,9 @@ class Client {
     // per message, in order, each with its own verdict and error. Refusals
     // are answers; ec (or the exception) is set only when the session itself
     // failed, and then the messages not yet decided say why in their result.
+    // Each result's round_trips counts the waits during that message's
+    // lifetime (from its MAIL to its verdict): a wait shared by messages in
+    // flight together counts for each of them.
     std::vector<SendResult> send_many(std::vector<OutgoingMessage> messages);
     std::vector<SendResult> send_many(std::vector<OutgoingMessage> messages, std::error_code& ec);
 

@@ -199,6 +199,7 @@ struct ScriptServer::Records {
     std::vector<std::string> raw_messages;
     std::string received;
     std::size_t reads = 0;
+    std::size_t turns = 0;
     std::size_t connections = 0;
     std::vector<TlsRecord> tls;
 };
@@ -222,6 +223,16 @@ Script& Script::expect(std::string prefix) {
 
 Script& Script::expect_data() {
     steps_.push_back({Step::Kind::expect_data, {}, 0, Millis(0)});
+    return *this;
+}
+
+Script& Script::expect_bdat() {
+    steps_.push_back({Step::Kind::expect_bdat, {}, 0, Millis(0)});
+    return *this;
+}
+
+Script& Script::discard_bdat(std::string reply) {
+    steps_.push_back({Step::Kind::discard_bdat, std::move(reply), 0, Millis(0)});
     return *this;
 }
 
@@ -338,6 +349,10 @@ class ScriptServer::Player {
     bool write_all(std::string_view bytes);
     bool expect(const Step& step);
     bool expect_data();
+    bool expect_bdat();
+    bool discard_bdat(const std::string& reply);
+    bool next_line_is_bdat(bool& is_bdat);
+    bool bdat_chunk(bool keep);
     bool read_bytes(std::size_t count);
     bool delay(Millis duration);
     void close_gracefully();
@@ -361,8 +376,10 @@ class ScriptServer::Player {
     std::deque<std::pair<std::size_t, std::size_t>> segments_;
     bool closed_ = false;  // the connection is over (closed, aborted or lost)
     SslCtxPtr tls_context_;
-    SslPtr tls_;        // set once a start_tls() handshake has succeeded
-    bool raw_ = false;  // octets are not lines: record_lines() drops them
+    SslPtr tls_;                    // set once a start_tls() handshake has succeeded
+    bool raw_ = false;              // octets are not lines: record_lines() drops them
+    bool sent_since_read_ = false;  // the next read of client octets is a new turn
+    std::string bdat_message_;      // BDAT chunks so far, until LAST
 };
 
 void ScriptServer::Player::play(const Script& script) {
@@ -405,6 +422,10 @@ bool ScriptServer::Player::run_step(const Step& step, bool last) {
         case Step::Kind::raw:
             raw_ = true;
             return true;
+        case Step::Kind::expect_bdat:
+            return expect_bdat();
+        case Step::Kind::discard_bdat:
+            return discard_bdat(step.text);
     }
     return false;
 }
@@ -566,6 +587,7 @@ bool ScriptServer::Player::write_all(std::string_view bytes) {
         const Io io = send_some(bytes, n);
         if (io == Io::done) {
             bytes.remove_prefix(n);
+            sent_since_read_ = true;
             continue;
         }
         if (io == Io::want_read || io == Io::want_write) {
@@ -640,6 +662,92 @@ bool ScriptServer::Player::expect_data() {
                 mismatch(std::string("expected message content, got ") + describe(f) + " after " +
                          std::to_string(in_.size()) + " octets");
             }
+            return false;
+        }
+    }
+}
+
+// The BDAT command line, then exactly its octets (which may hold anything,
+// line ends included). `keep`: part of the message, else discarded.
+bool ScriptServer::Player::bdat_chunk(bool keep) {
+    const auto deadline = io_deadline();
+    std::string line;
+    std::size_t read_index = 0;
+    while (!take_line(line, read_index)) {
+        if (const Fill f = fill(deadline); f != Fill::data) {
+            if (f != Fill::stopped) {
+                mismatch(std::string("expected BDAT, got ") + describe(f));
+            }
+            return false;
+        }
+    }
+    const std::string args = starts_with_nocase(line, "BDAT ") ? line.substr(5) : std::string();
+    const std::size_t space = args.find(' ');
+    const std::string number = args.substr(0, space);
+    const std::string rest = space == std::string::npos ? std::string() : args.substr(space);
+    const bool last = starts_with_nocase(rest, " LAST") && rest.size() == 5;
+    if (number.empty() || number.size() > 9 ||
+        number.find_first_not_of("0123456789") != std::string::npos || (!rest.empty() && !last)) {
+        mismatch("expected 'BDAT n [LAST]', got '" + printable(line) + "'");
+        return false;
+    }
+    const std::size_t octets = std::stoul(number);
+    if (octets > max_body) {
+        mismatch("a BDAT chunk larger than " + std::to_string(max_body) + " octets");
+        abort();
+        return false;
+    }
+    while (in_.size() < octets) {
+        if (const Fill f = fill(deadline); f != Fill::data) {
+            if (f != Fill::stopped) {
+                mismatch("BDAT chunk: expected " + std::to_string(octets) + " octets, got " +
+                         describe(f) + " after " + std::to_string(in_.size()));
+            }
+            return false;
+        }
+    }
+    if (keep) {
+        bdat_message_.append(in_, 0, octets);
+    }
+    consume(octets);
+    if (keep && last) {
+        std::lock_guard lock(server_.mutex_);
+        server_.records_->messages.push_back(bdat_message_);
+        server_.records_->raw_messages.push_back(std::move(bdat_message_));
+        bdat_message_.clear();
+    }
+    return true;
+}
+
+bool ScriptServer::Player::expect_bdat() {
+    return bdat_chunk(true);
+}
+
+// Waits for a whole line without taking it; true when it is a BDAT line.
+bool ScriptServer::Player::next_line_is_bdat(bool& is_bdat) {
+    const auto deadline = io_deadline();
+    while (in_.find('\n') == std::string::npos) {
+        if (const Fill f = fill(deadline); f != Fill::data) {
+            if (f != Fill::stopped) {
+                mismatch(std::string("expected a command, got ") + describe(f));
+            }
+            return false;
+        }
+    }
+    is_bdat = starts_with_nocase(in_, "BDAT ");
+    return true;
+}
+
+bool ScriptServer::Player::discard_bdat(const std::string& reply) {
+    for (;;) {
+        bool is_bdat = false;
+        if (!next_line_is_bdat(is_bdat)) {
+            return false;
+        }
+        if (!is_bdat) {
+            return true;
+        }
+        if (!bdat_chunk(false) || !write_all(reply)) {
             return false;
         }
     }
@@ -725,6 +833,10 @@ ScriptServer::Player::Fill ScriptServer::Player::fill(Clock::time_point deadline
                 std::lock_guard lock(server_.mutex_);
                 index = server_.records_->reads++;
                 server_.records_->received.append(buf, size);
+                if (sent_since_read_) {
+                    ++server_.records_->turns;
+                    sent_since_read_ = false;
+                }
             }
             in_.append(buf, size);
             segments_.emplace_back(size, index);
@@ -959,6 +1071,11 @@ std::string ScriptServer::received() const {
 std::size_t ScriptServer::reads() const {
     std::lock_guard lock(mutex_);
     return records_->reads;
+}
+
+std::size_t ScriptServer::turns() const {
+    std::lock_guard lock(mutex_);
+    return records_->turns;
 }
 
 std::size_t ScriptServer::connections() const {

@@ -79,6 +79,8 @@ struct Step {
         stall_silent,  // neither read nor answer for `pause`, then as stall
         start_tls,     // TLS handshake as server with `tls`; the rest goes over TLS
         raw,           // from now on keep octets in received() only, not as lines
+        expect_bdat,   // read "BDAT n [LAST]" and its n octets; LAST stores the message
+        discard_bdat,  // answer every BDAT chunk that comes next with `text`, discarding it
     };
     Kind kind = Kind::send;
     std::string text;
@@ -96,6 +98,13 @@ class Script {
     Script& send_split(std::string bytes, std::size_t chunk = 1, Millis pause = Millis(1));
     Script& expect(std::string prefix);
     Script& expect_data();
+    // One BDAT chunk (RFC 3030): the command line, then its octets. The
+    // chunks up to LAST make one message in messages() (as sent: BDAT has
+    // no transparency to undo) and raw_messages().
+    Script& expect_bdat();
+    // The BDAT chunks a client had pipelined before it saw a refusal: each
+    // answered with `reply` and dropped, until a line that is not BDAT.
+    Script& discard_bdat(std::string reply = "503 5.5.1 chunk discarded\r\n");
     Script& read_bytes(std::size_t count);
     Script& delay(Millis duration);
     Script& close();
@@ -171,7 +180,11 @@ class ScriptServer {
     std::vector<std::string> raw_messages() const;  // each DATA body as on the wire
     std::string received() const;                   // every octet received
     std::size_t reads() const;                      // recv() calls that returned data
-    std::size_t connections() const;                // connections accepted
+    // Turns of the dialogue: reads of client octets that follow something
+    // the server sent. Each is a wait of the client for the server (the
+    // greeting counts as the first).
+    std::size_t turns() const;
+    std::size_t connections() const;  // connections accepted
     // One per start_tls() step reached, in order. After a handshake,
     // received() and reads() count the decrypted octets and SSL_read() calls.
     std::vector<TlsRecord> tls_records() const;
