@@ -53,11 +53,12 @@ sanitize: deps
 
 # Benchmarks on a Release build (never run by `make test`): the core
 # micro-benchmarks, then messages/s through smtp-sink, smtpkit against
-# Python's smtplib (bench/send_throughput.sh).
+# Python's smtplib (bench/send_throughput.sh). Warnings do not stop it
+# (g++ 12 at -O3 reports a false -Wrestrict in std::string code).
 BENCH_BUILD ?= build-bench
 bench: deps
 	cmake -S . -B $(BENCH_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DSMTPKIT_TESTS=OFF \
-	    -DSMTPKIT_BENCH=ON
+	    -DSMTPKIT_WERROR=OFF -DSMTPKIT_BENCH=ON
 	cmake --build $(BENCH_BUILD) -j $(JOBS) --target smtpkit_bench_core smtpkit_cli
 	$(BENCH_BUILD)/bench/smtpkit_bench_core
 	bash bench/send_throughput.sh $(BENCH_BUILD)/smtpkit
