@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <thread>
 #include <vector>
 
 #include "smtpkit/auth.hpp"
@@ -107,6 +108,24 @@ class Client {
     void quit(std::error_code& ec);
     // Closes the connection at once, without QUIT.
     void disconnect() noexcept;
+
+    // --- threads and cancellation ------------------------------------------
+    // A Client belongs to the thread that created it. A call from another
+    // thread fails with error::not_owner (the throwing forms throw it) and
+    // changes nothing, unless the connection was made with
+    // Option::free_thread: then any thread may call, and the caller makes
+    // sure two calls never overlap. The observers below (last_reply(), ...)
+    // are not checked: call them from the owner, or serialise.
+    //
+    // Moves ownership to `thread` (default: the calling thread) and returns
+    // the previous owner. Any thread may call it, e.g. a worker taking over
+    // a connected client; the caller makes sure no call is running then.
+    std::thread::id attach_thread(std::thread::id thread = {});
+    std::thread::id owner_thread() const noexcept;
+    // Safe from any thread: the call in progress (connect, send, ...) ends
+    // promptly with error::cancelled and the connection is closed, never
+    // reused mid-reply. Without a call in progress it does nothing.
+    void cancel() noexcept;
 
     bool connected() const noexcept;
     const Reply& last_reply() const noexcept;

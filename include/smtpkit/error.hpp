@@ -83,6 +83,22 @@ enum class error {
     requiretls_not_possible,  // REQUIRETLS asked without TLS, or not offered
     invalid_parameter,        // a parameter value out of range (MT-PRIORITY, DELIVERBY, ...)
     content_not_as_declared,  // the content turned out binary/8-bit beyond what was declared
+    // --- proxies and tunnels (Option::tunnel, ConnectOptions::proxy) ---
+    proxy_not_configured,         // misuse: Option::tunnel without a proxy
+    proxy_invalid_settings,       // misuse: a destination or credentials the proxy cannot carry
+    proxy_protocol_error,         // the proxy broke SOCKS5 or HTTP (malformed or short reply)
+    proxy_auth_required,          // the proxy wants credentials and none were given
+    proxy_auth_method_rejected,   // SOCKS5: the proxy accepts none of the offered methods
+    proxy_auth_failed,            // the proxy refused the user name or password
+    proxy_general_failure,        // SOCKS5 reply 1: general SOCKS server failure
+    proxy_not_allowed,            // SOCKS5 reply 2, HTTP 403: the proxy's rules forbid it
+    proxy_network_unreachable,    // SOCKS5 reply 3
+    proxy_host_unreachable,       // SOCKS5 reply 4
+    proxy_connection_refused,     // SOCKS5 reply 5: the destination refused the proxy
+    proxy_ttl_expired,            // SOCKS5 reply 6
+    proxy_command_not_supported,  // SOCKS5 reply 7: no CONNECT
+    proxy_address_type_not_supported,  // SOCKS5 reply 8
+    proxy_refused,                     // any other SOCKS5 reply or non-2xx HTTP status
 };
 
 const std::error_category& error_category() noexcept;

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 
+#include "smtpkit/proxy.hpp"
 #include "smtpkit/tls.hpp"
 
 namespace smtpkit {
@@ -14,7 +15,7 @@ namespace smtpkit {
 enum class Option : std::uint32_t {
     none = 0,
     extended = 1u << 0,         // ESMTP: EHLO (falls back to HELO on 500/502)
-    tunnel = 1u << 1,           // through a proxy or port forward
+    tunnel = 1u << 1,           // through ConnectOptions::proxy; none set: proxy_not_configured
     trusted_site = 1u << 2,     // DANGEROUS: skip certificate verification
     secure = 1u << 3,           // STARTTLS, required
     secure_implicit = 1u << 4,  // TLS from the first byte (port 465)
@@ -68,6 +69,12 @@ struct ConnectOptions {
     // TLS, where anyone on the path can read them.
     bool allow_insecure_auth = false;
     TransferOptions transfer;
+    // The path to the server: a SOCKS5 or HTTP CONNECT proxy, or a port
+    // forward. A proxy set here is used with or without Option::tunnel;
+    // Option::tunnel without one is an error (proxy_not_configured), never
+    // a silent direct connection. The host and port given to connect() stay
+    // the destination: TLS verifies and names (SNI) that host.
+    ProxyOptions proxy;
 };
 
 // The seed's port rules: 0 means 25, or 465 with secure_implicit.

@@ -106,6 +106,61 @@ int exit_code_for_smtpkit(error e, const Reply& reply, const SendResult& result)
         case error::tls_setup_failed:
             return EX_CONFIG;
 
+        case error::auth_credentials_invalid:  // 535: wrong user name or secret
+            return EX_NOPERM;
+        case error::auth_temporary_failure:  // 454
+            return EX_TEMPFAIL;
+        case error::auth_failed:  // another refusal: 4xx may pass, the rest is a "no"
+            return status_for(
+                severity(reply) == Severity::transient ? Severity::transient : Severity::none,
+                EX_NOPERM);
+        case error::auth_mechanism_not_offered:
+        case error::auth_insecure:
+        case error::auth_mechanism_too_weak:   // 534
+        case error::auth_encryption_required:  // 538
+            // The login as configured cannot work with this server: another
+            // --auth, --tls starttls (or --allow-insecure-auth) is needed.
+            return EX_CONFIG;
+        case error::sasl_bad_challenge:
+        case error::sasl_server_not_verified:  // SCRAM: the server may be an impostor
+            return EX_PROTOCOL;
+        case error::sasl_invalid_input:  // a user name the mechanism cannot carry
+            return EX_DATAERR;
+        case error::already_authenticated:
+            return EX_SOFTWARE;
+        case error::message_too_large:
+        case error::eight_bit_not_offered:
+        case error::binary_not_offered:
+        case error::dsn_not_offered:
+        case error::requiretls_not_possible:
+            // Checked before sending: this server cannot take the message
+            // as asked, now or later.
+            return EX_UNAVAILABLE;
+        case error::invalid_parameter:
+            return EX_USAGE;
+        case error::content_not_as_declared:
+            return EX_DATAERR;
+        case error::proxy_not_configured:
+        case error::proxy_invalid_settings:
+            return EX_USAGE;
+        case error::proxy_protocol_error:
+            return EX_PROTOCOL;
+        case error::proxy_auth_required:
+        case error::proxy_auth_method_rejected:
+        case error::proxy_auth_failed:
+            return EX_NOPERM;
+        case error::proxy_not_allowed:
+        case error::proxy_command_not_supported:
+        case error::proxy_address_type_not_supported:
+        case error::proxy_refused:
+            return EX_UNAVAILABLE;
+        case error::proxy_general_failure:
+        case error::proxy_network_unreachable:
+        case error::proxy_host_unreachable:
+        case error::proxy_connection_refused:
+        case error::proxy_ttl_expired:
+            return EX_TEMPFAIL;
+
         default:
             break;
     }
@@ -173,7 +228,10 @@ int exit_code(const SendOutcome& outcome) {
                        : EX_DATAERR;
         case Stage::read_message:
             return EX_NOINPUT;
+        case Stage::read_secret:
+            return EX_CONFIG;
         case Stage::connect:
+        case Stage::authenticate:
         case Stage::send:
         case Stage::done:
             break;

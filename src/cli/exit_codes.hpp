@@ -22,8 +22,17 @@
 //                       pass, or a connection lost after the message was sent (verdict
 //                       "unknown": retrying may deliver it twice)
 //   76 EX_PROTOCOL      the server broke the SMTP protocol (garbled or unexpected replies,
-//                       data injected after STARTTLS) or the TLS handshake failed
-//   78 EX_CONFIG        the local TLS settings could not be loaded (CA file, certificate, key)
+//                       data injected after STARTTLS) or the TLS handshake failed; or the
+//                       SASL exchange (a challenge that is not base64 or too long, a SCRAM
+//                       server that cannot prove it knows the password: an impostor?)
+//   77 EX_NOPERM        the login was refused: 535 (wrong user name or secret) or another
+//                       permanent refusal of AUTH (a 454 or other 4xx to AUTH is 75)
+//   78 EX_CONFIG        the local TLS settings could not be loaded (CA file, certificate, key);
+//                       the --password-file / --oauth-token-file could not be read or the
+//                       secret is empty; or the login as configured cannot work: the --auth
+//                       mechanism is not offered (or AUTH not at all), a password would go
+//                       without TLS (no --allow-insecure-auth), the server wants a stronger
+//                       mechanism (534) or encryption (538)
 //
 // Errors from elsewhere (the OS) that fit none of these count as temporary (75):
 // they come from the network path far more often than from the input. An

@@ -121,12 +121,56 @@ const char* smtpkit_error_name(error e) {
             return "sasl_invalid_input";
         case error::already_authenticated:
             return "already_authenticated";
+        case error::proxy_not_configured:
+            return "proxy_not_configured";
+        case error::proxy_invalid_settings:
+            return "proxy_invalid_settings";
+        case error::proxy_protocol_error:
+            return "proxy_protocol_error";
+        case error::proxy_auth_required:
+            return "proxy_auth_required";
+        case error::proxy_auth_method_rejected:
+            return "proxy_auth_method_rejected";
+        case error::proxy_auth_failed:
+            return "proxy_auth_failed";
+        case error::proxy_general_failure:
+            return "proxy_general_failure";
+        case error::proxy_not_allowed:
+            return "proxy_not_allowed";
+        case error::proxy_network_unreachable:
+            return "proxy_network_unreachable";
+        case error::proxy_host_unreachable:
+            return "proxy_host_unreachable";
+        case error::proxy_connection_refused:
+            return "proxy_connection_refused";
+        case error::proxy_ttl_expired:
+            return "proxy_ttl_expired";
+        case error::proxy_command_not_supported:
+            return "proxy_command_not_supported";
+        case error::proxy_address_type_not_supported:
+            return "proxy_address_type_not_supported";
+        case error::proxy_refused:
+            return "proxy_refused";
+        case error::message_too_large:
+            return "message_too_large";
+        case error::eight_bit_not_offered:
+            return "eight_bit_not_offered";
+        case error::binary_not_offered:
+            return "binary_not_offered";
+        case error::dsn_not_offered:
+            return "dsn_not_offered";
+        case error::requiretls_not_possible:
+            return "requiretls_not_possible";
+        case error::invalid_parameter:
+            return "invalid_parameter";
+        case error::content_not_as_declared:
+            return "content_not_as_declared";
         default:
             // Added to the library after this list: error_name() falls back
             // to the number, and the build does not break.
             break;
     }
-    return extension_error_name(e);
+    return nullptr;
 }
 
 json recipient_json(const RecipientResult& r) {
@@ -172,6 +216,14 @@ const char* system_error_name(std::error_code ec) {
     return nullptr;
 }
 
+// Never the secret, nor the user name.
+json auth_json(const AuthOutcome& a) {
+    return {{"requested", a.requested},
+            {"mechanism", a.mechanism.empty() ? json(nullptr) : json(a.mechanism)},
+            {"result", a.succeeded ? "ok" : "failed"},
+            {"reply", reply_json(a.reply)}};
+}
+
 }  // namespace
 
 std::string error_name(std::error_code ec) {
@@ -191,8 +243,12 @@ const char* stage_name(Stage stage) noexcept {
             return "check_input";
         case Stage::read_message:
             return "read_message";
+        case Stage::read_secret:
+            return "read_secret";
         case Stage::connect:
             return "connect";
+        case Stage::authenticate:
+            return "authenticate";
         case Stage::send:
             return "send";
         case Stage::done:
@@ -221,6 +277,9 @@ std::string json_report(const SendOutcome& o) {
     }
     if (o.security.active) {
         doc["tls"] = tls_json(o.security);
+    }
+    if (o.auth) {
+        doc["auth"] = auth_json(*o.auth);
     }
     if (o.ec) {
         doc["error"] = error_json(o.ec, o.subject, o.detail, o.reply, stage_name(o.stage));

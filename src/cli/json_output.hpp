@@ -6,6 +6,10 @@
 //    "chunked": bool, "body": "" | "8BITMIME" | "BINARYMIME", "dropped": ["DSN", ...],
 //    "batch": {...}  (with --repeat, send_batch.hpp),
 //    "tls": tls  (when the session ran over TLS),
+//    "auth": {"requested": "auto" | "plain" | ..., "mechanism": "CRAM-MD5" | null,
+//             "result": "ok" | "failed", "reply": reply | null}
+//            (when --user or --auth external asked for a login that was attempted;
+//             mechanism is null when no AUTH was sent; never the secret or user name),
 //    "error": {"code", "value", "category", "message", "stage", "detail", "about", "reply"}
 //             (on failure)}
 //

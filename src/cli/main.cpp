@@ -22,6 +22,11 @@ std::string usage_error(const CLI::App* app, const CLI::Error& e) {
         help = "smtpkit " + sub->get_name() + " --help";
     }
     std::string what = e.what();
+    if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr) {
+        // The stray word may be a password typed where it does not belong.
+        what = "unexpected argument on the command line (not repeated here, in case it is a "
+               "secret); secrets go in --password-file or SMTPKIT_PASSWORD";
+    }
     // CLI11 checks for a missing subcommand before unexpected words, so a
     // mistyped command would read "A subcommand is required".
     const std::vector<std::string> unparsed = app->remaining();  // a copy, not a view

@@ -1,5 +1,6 @@
 #include "cli/probe_command.hpp"
 
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 
@@ -28,13 +29,15 @@ verification off, only to show the certificate the server presents, and still
 exits 69. With --trusted-site a certificate that does not verify is reported
 ("verified NO: ...") and the probe exits 0 if the session worked.
 
---trace prints the dialogue on stderr, as for send.
+--trace prints the dialogue on stderr, as for send. --proxy, --proxy-user
+(password from SMTPKIT_PROXY_PASSWORD) and --prefer-ipv6 work as for send.
 
 Exit status: 0 when the session (and TLS, when asked for) was established;
 otherwise as for send: 64 bad command line, 68 unknown host, 69 permanent
 refusal, no STARTTLS or a certificate that does not verify, 75 temporary
 failure (timeout, refused connection), 76 protocol violation or failed TLS
-handshake, 78 local TLS files (--cafile, --capath) that cannot be loaded.)";
+handshake, 77 proxy credentials refused or missing, 78 local TLS files
+(--cafile, --capath) that cannot be loaded.)";
 
 ProbeOutcome connect_and_record(const ProbeOptions& o, const ConnectOptions& options) {
     ProbeOutcome out;
@@ -57,6 +60,9 @@ ProbeOutcome connect_and_record(const ProbeOptions& o, const ConnectOptions& opt
     out.extended_options = client.extended_options();
     if (out.ec) {
         out.subject = "connecting to " + o.server + " port " + std::to_string(out.port);
+        if (options.proxy.enabled()) {
+            out.subject += " through " + describe_proxy(options.proxy);
+        }
         out.reply = client.last_reply();
     } else {
         std::error_code ignored;  // the probe has its answer; a failing QUIT changes nothing
@@ -109,6 +115,7 @@ ConnectOptions connect_options(const ProbeOptions& o) {
     ConnectOptions c;
     c.options = Option::extended;  // the capabilities are the point
     apply_tls_flags(o.tls, o.port, c);
+    apply_proxy_flags(o.proxy, std::getenv(proxy_password_variable), c);
     c.timeout = std::chrono::seconds(o.timeout);
     c.helo_name = o.helo;
     return c;
@@ -161,6 +168,7 @@ void add_probe_flags(CLI::App& cmd, ProbeOptions& o) {
         ->type_name("NAME")
         ->check(helo_name_validator());
     add_tls_flags(cmd, o.tls, o.port, false);
+    add_proxy_flags(cmd, o.proxy);
     cmd.add_flag("--trace", o.trace, "Print the SMTP dialogue on stderr");
     cmd.add_flag("--json", o.json, "Print the report as JSON on stdout");
 }

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "cli/probe_outcome.hpp"
+#include "cli/proxy_flags.hpp"
 #include "cli/subcommand.hpp"
 #include "cli/tls_flags.hpp"
 #include "smtpkit/options.hpp"
@@ -20,6 +21,7 @@ struct ProbeOptions {
     bool trace = false;
     bool json = false;
     TlsFlags tls;  // no client certificate: a probe does not authenticate
+    ProxyFlags proxy;
 };
 
 Subcommand add_probe_command(CLI::App& tool);

@@ -2,6 +2,7 @@
 
 #include <sysexits.h>
 
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -39,10 +40,30 @@ chain to a trusted CA (the system's, or --cafile/--capath) and name --server;
 DANGEROUS and warned about. An encrypted --key takes its password from the first
 line of --key-password-file, never from the command line.
 
+Login (SMTP AUTH): --user NAME logs in before sending; the password comes from
+the first line of --password-file FILE or else from the SMTPKIT_PASSWORD
+environment variable, NEVER from the command line (other users can read a
+process's arguments). A file that other users may read is used with a warning.
+--auth auto picks the strongest mechanism the server offers (SCRAM-SHA-256,
+SCRAM-SHA-1, CRAM-MD5, PLAIN, LOGIN); with --oauth-token-file it picks
+OAUTHBEARER or XOAUTH2. --auth external logs in with the client certificate
+(--cert) and takes no secret. PLAIN, LOGIN and OAuth show the secret to anyone
+on the network path, so without TLS they are refused (exit 78);
+--allow-insecure-auth is DANGEROUS: it lets them go in the clear. The secret
+never appears in --trace ("C: AUTH PLAIN <redacted>"), --json or errors.
+Tunnels: --proxy socks5://HOST:PORT (the proxy resolves --server), --proxy
+http://HOST:PORT (HTTP CONNECT) or --proxy forward://HOST:PORT (a port forward
+that leads to --server). TLS still verifies --server. A proxy user goes in the
+URL (socks5://USER@HOST:PORT) or --proxy-user; its password only in the
+environment variable SMTPKIT_PROXY_PASSWORD, never on the command line.
+--prefer-ipv6 tries the server's IPv6 addresses first; addresses are raced
+250 ms apart (Happy Eyeballs), so a dead one does not cost the timeout.
+
 --trace lines start with "C: " (client), "S: " (server) or "* " (notes, such
 as the TLS protocol, cipher and verification result).
 --json prints verdict, the reply to each step, each recipient's reply, round
-trips and bytes, the TLS session ("tls"), and the error when the send failed.
+trips and bytes, the TLS session ("tls"), the login ("auth": mechanism, result,
+the server's reply) and the error when the send failed.
 
 Exit status:
   0   every recipient was accepted and the server took the message
@@ -53,10 +74,18 @@ Exit status:
   69  a permanent (5xx) refusal, including any recipient refused permanently
       while the message went to the others, or TLS required and not possible
   70  internal error
-  75  a temporary failure: 4xx refusal, timeout, connection refused/reset/closed,
-      or the connection lost after the message was sent (it may have arrived)
-  76  the server broke the SMTP protocol, or the TLS handshake failed
-  78  the local TLS settings could not be loaded)";
+  75  a temporary failure: 4xx refusal (a 454 to AUTH too), timeout, connection
+      refused/reset/closed, or the connection lost after the message was sent
+      (it may have arrived)
+  76  the server broke the SMTP protocol, the TLS handshake failed, or the
+      login exchange did (a garbled challenge; a SCRAM server that cannot
+      prove it knows the password)
+  77  the login was refused (535: wrong user name or password), or the proxy
+      refused the proxy user or password, or wants them
+  78  the local TLS settings could not be loaded; the password or token file
+      could not be read or is empty; or the login cannot work as configured:
+      --auth mechanism not offered, no TLS for a clear-text password, or the
+      server wants a stronger mechanism (534) or encryption (538))";
 
 // Canonical address, or the outcome of a bad one.
 bool check_address(const std::string& input, bool sender, bool allow_null, std::string& canonical,
@@ -148,15 +177,44 @@ std::optional<MessageSource> compose(const SendOptions& o, const Envelope& envel
     return MessageSource::from_string(std::move(message));
 }
 
+// The password or token, read before connecting so that a missing file
+// costs no connection. Warnings (a file others may read) go to stderr.
+bool read_login_secret(const SendOptions& o, std::string& secret, SendOutcome& out) {
+    std::vector<std::string> warnings;
+    SecretProblem problem;
+    const bool ok = read_secret(o.auth, std::getenv(password_variable), secret, problem, warnings);
+    for (const std::string& line : warnings) {
+        std::cerr << line << '\n';
+    }
+    if (!ok) {
+        out.stage = Stage::read_secret;  // exits 78: the local setup is wrong
+        out.ec = problem.ec;
+        out.subject = std::move(problem.about);
+        out.detail = std::move(problem.detail);
+    }
+    return ok;
+}
+
 void deliver(const SendOptions& o, const Envelope& envelope, MessageSource message,
              const std::error_code& read_failure, SendOutcome& out) {
     Client client;
-    if (o.trace) {
-        client.set_trace(TracePrinter(std::cerr));
-    }
+    std::string auth_sent;  // the mechanism in the AUTH line, seen in the trace
+    client.set_trace([printer = TracePrinter(std::cerr), &o, &auth_sent](
+                         TraceDirection direction, std::string_view line) mutable {
+        if (direction == TraceDirection::client && auth_sent.empty()) {
+            auth_sent = auth_mechanism_in(line);
+        }
+        if (o.trace) {
+            printer(direction, line);
+        }
+    });
     ConnectOptions options = connect_options(o);
     const auto port = static_cast<std::uint16_t>(o.port);
 
+    WipedString secret;
+    if (wants_auth(o.auth) && !read_login_secret(o, secret.value, out)) {
+        return;
+    }
     out.stage = Stage::connect;
     if (!check_tls_files(o.tls, out.subject) ||
         (!o.tls.key_password_file.empty() &&
@@ -169,8 +227,23 @@ void deliver(const SendOptions& o, const Envelope& envelope, MessageSource messa
     if (out.ec) {
         out.subject = "connecting to " + o.server + " port " +
                       std::to_string(effective_port(port, options.options));
+        if (options.proxy.enabled()) {
+            out.subject += " through " + describe_proxy(options.proxy);
+        }
         out.reply = client.last_reply();
         return;
+    }
+    if (wants_auth(o.auth)) {
+        out.stage = Stage::authenticate;
+        out.auth = log_in(client, o.auth, secret.value, auth_sent, out.ec, out.detail);
+        if (out.ec) {
+            out.subject = auth_sent.empty() ? "authentication (--auth " + o.auth.mechanism + ")"
+                                            : "authentication with " + auth_sent;
+            out.reply = client.last_reply();
+            std::error_code ignored;
+            client.quit(ignored);
+            return;
+        }
     }
     out.stage = Stage::send;
     if (o.transfer.repeat > 1) {
@@ -217,6 +290,8 @@ ConnectOptions connect_options(const SendOptions& o) {
     c.options = o.no_extended ? Option::none : Option::extended;
     apply_tls_flags(o.tls, o.port, c);
     apply_transfer_flags(o.transfer, c);
+    apply_auth_flags(o.auth, c);
+    apply_proxy_flags(o.proxy, std::getenv(proxy_password_variable), c);
     c.timeout = std::chrono::seconds(o.timeout);
     c.helo_name = o.helo;
     return c;
@@ -231,6 +306,9 @@ int run_send(const SendOptions& o) {
             o.message_file.empty() ? compose(o, envelope, out) : open_message_file(o, out);
         if (message) {
             for (const std::string& line : tls_warnings(o.tls)) {
+                std::cerr << line << '\n';
+            }
+            for (const std::string& line : auth_warnings(o.auth)) {
                 std::cerr << line << '\n';
             }
             deliver(o, envelope, watched(std::move(*message), read_failure), *read_failure, out);
@@ -281,6 +359,8 @@ void add_send_flags(CLI::App& cmd, SendOptions& o) {
     cmd.add_flag("--no-extended", o.no_extended, "HELO only, no ESMTP extensions");
     add_tls_flags(cmd, o.tls, o.port, true);
     add_transfer_flags(cmd, o.transfer, o.tls, o.port);
+    add_auth_flags(cmd, o.auth, o.tls);
+    add_proxy_flags(cmd, o.proxy);
     cmd.add_flag("--trace", o.trace, "Print the SMTP dialogue on stderr");
     cmd.add_flag("--json", o.json, "Print the result as JSON on stdout");
 }

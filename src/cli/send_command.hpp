@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "cli/auth_flags.hpp"
+#include "cli/proxy_flags.hpp"
 #include "cli/send_outcome.hpp"
 #include "cli/subcommand.hpp"
 #include "cli/tls_flags.hpp"
@@ -28,6 +30,8 @@ struct SendOptions {
     bool json = false;
     TlsFlags tls;
     TransferFlags transfer;
+    AuthFlags auth;
+    ProxyFlags proxy;
 };
 
 Subcommand add_send_command(CLI::App& tool);

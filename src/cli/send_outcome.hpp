@@ -3,10 +3,12 @@
 // never disagree.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <system_error>
 #include <vector>
 
+#include "cli/auth_outcome.hpp"
 #include "smtpkit/envelope.hpp"
 #include "smtpkit/reply.hpp"
 #include "smtpkit/tls.hpp"
@@ -17,7 +19,9 @@ namespace smtpkit::cli {
 enum class Stage {
     check_input,   // command-line values: addresses, subject, text
     read_message,  // the --message file or stdin (before or while sending)
+    read_secret,   // the --password-file, --oauth-token-file or SMTPKIT_PASSWORD
     connect,       // resolve, connect, greeting, EHLO/HELO
+    authenticate,  // AUTH (--user, --auth)
     send,          // MAIL, RCPT, DATA, end of data
     done,          // the transaction ran to its end (ec is empty)
 };
@@ -33,6 +37,7 @@ struct SendOutcome {
     // --repeat: every message's result, in order (see send_batch.hpp).
     std::vector<SendResult> batch;
     double batch_seconds = 0;
+    std::optional<AuthOutcome> auth;  // set when a login was asked for and attempted
 };
 
 // True when the transaction reached the server's verdict on the message or

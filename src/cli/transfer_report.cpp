@@ -72,25 +72,4 @@ std::vector<std::string> extended_option_names(ExtendedOption flags) {
     return names;
 }
 
-const char* extension_error_name(error e) noexcept {
-    switch (e) {
-        case error::message_too_large:
-            return "message_too_large";
-        case error::eight_bit_not_offered:
-            return "eight_bit_not_offered";
-        case error::binary_not_offered:
-            return "binary_not_offered";
-        case error::dsn_not_offered:
-            return "dsn_not_offered";
-        case error::requiretls_not_possible:
-            return "requiretls_not_possible";
-        case error::invalid_parameter:
-            return "invalid_parameter";
-        case error::content_not_as_declared:
-            return "content_not_as_declared";
-        default:
-            return nullptr;
-    }
-}
-
 }  // namespace smtpkit::cli

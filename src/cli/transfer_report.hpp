@@ -1,6 +1,6 @@
 // How `send` and `probe` report the ESMTP extensions (issue 5): the JSON
 // fields of a transaction (chunked, body, dropped), the server's extensions as
-// the seed's GetExtendedOptions flags, and the names of the extension errors.
+// the seed's GetExtendedOptions flags.
 //
 //   transaction: ..., "chunked": bool, "body": "" | "8BITMIME" | "BINARYMIME",
 //                "dropped": ["DSN", "MT-PRIORITY", ...]
@@ -13,7 +13,6 @@
 #include "cli/json_parts.hpp"
 #include "smtpkit/client.hpp"
 #include "smtpkit/envelope.hpp"
-#include "smtpkit/error.hpp"
 
 namespace smtpkit::cli {
 
@@ -26,9 +25,5 @@ std::vector<std::string> transfer_summary_lines(const SendResult& result);
 // The flags set, by name ("pipelining", "size", "8bitmime", "auth_plain", ...),
 // in the order of the ExtendedOption enumeration.
 std::vector<std::string> extended_option_names(ExtendedOption flags);
-
-// The stable name of an extension error ("dsn_not_offered"), or nullptr for
-// any other error.
-const char* extension_error_name(error e) noexcept;
 
 }  // namespace smtpkit::cli

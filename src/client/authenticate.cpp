@@ -131,6 +131,11 @@ void Client::authenticate(std::string_view user, std::string_view secret,
 
 void Client::authenticate(std::string_view user, std::string_view secret,
                           AuthMechanism mechanism, std::error_code& ec) {
+    ec.clear();
+    client::CallGuard call(impl_->calls, ec);
+    if (!call) {
+        return;
+    }
     impl_->authenticate(user, secret, mechanism, ec);
 }
 

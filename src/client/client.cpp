@@ -2,6 +2,8 @@
 // operation, over Client::Impl.
 #include "smtpkit/client.hpp"
 
+#include <asio/post.hpp>
+
 #include "client/client_impl.hpp"
 
 namespace smtpkit {
@@ -26,10 +28,16 @@ void Client::connect(std::string_view host, std::uint16_t port, const ConnectOpt
 void Client::connect(std::string_view host, std::uint16_t port, const ConnectOptions& options,
                      std::error_code& ec) {
     ec.clear();
+    const bool free_thread = has(options.options, Option::free_thread);
+    client::CallGuard call(impl_->calls, ec, free_thread);
+    if (!call) {
+        return;
+    }
     if (impl_->session) {
         impl_->last_error = ec = make_error_code(error::already_connected);
         return;
     }
+    impl_->calls.free_thread.store(free_thread);
     impl_->connect(std::string(host), port, options, ec);
     impl_->last_error = ec;
 }
@@ -46,6 +54,11 @@ SendResult Client::send(const Envelope& envelope, MessageSource message) {
 }
 
 SendResult Client::send(const Envelope& envelope, MessageSource message, std::error_code& ec) {
+    ec.clear();
+    client::CallGuard call(impl_->calls, ec);
+    if (!call) {
+        return {};
+    }
     return impl_->send(envelope, message, ec);
 }
 
@@ -60,6 +73,11 @@ std::vector<SendResult> Client::send_many(std::vector<OutgoingMessage> messages)
 
 std::vector<SendResult> Client::send_many(std::vector<OutgoingMessage> messages,
                                           std::error_code& ec) {
+    ec.clear();
+    client::CallGuard call(impl_->calls, ec);
+    if (!call) {
+        return {};
+    }
     return impl_->send_many(messages, ec);
 }
 
@@ -74,6 +92,16 @@ Reply reply_or_raise(Call&& call, const Client::Impl& impl) {
         impl.raise(ec);
     }
     return reply;
+}
+
+// A simple command behind the thread check.
+Reply guarded_simple(Client::Impl& impl, protocol::Command cmd, std::error_code& ec) {
+    ec.clear();
+    client::CallGuard call(impl.calls, ec);
+    if (!call) {
+        return {};
+    }
+    return impl.simple(std::move(cmd), ec);
 }
 
 }  // namespace
@@ -95,19 +123,19 @@ Reply Client::command(std::string_view line) {
 }
 
 Reply Client::reset(std::error_code& ec) {
-    return impl_->simple(protocol::Command::rset(), ec);
+    return guarded_simple(*impl_, protocol::Command::rset(), ec);
 }
 Reply Client::noop(std::error_code& ec) {
-    return impl_->simple(protocol::Command::noop(), ec);
+    return guarded_simple(*impl_, protocol::Command::noop(), ec);
 }
 Reply Client::verify(std::string_view address, std::error_code& ec) {
-    return impl_->simple(protocol::Command::vrfy(std::string(address)), ec);
+    return guarded_simple(*impl_, protocol::Command::vrfy(std::string(address)), ec);
 }
 Reply Client::expand(std::string_view list, std::error_code& ec) {
-    return impl_->simple(protocol::Command::expn(std::string(list)), ec);
+    return guarded_simple(*impl_, protocol::Command::expn(std::string(list)), ec);
 }
 Reply Client::command(std::string_view line, std::error_code& ec) {
-    return impl_->simple(protocol::Command::raw(std::string(line)), ec);
+    return guarded_simple(*impl_, protocol::Command::raw(std::string(line)), ec);
 }
 
 void Client::quit() {
@@ -120,6 +148,10 @@ void Client::quit() {
 
 void Client::quit(std::error_code& ec) {
     ec.clear();
+    client::CallGuard call(impl_->calls, ec);
+    if (!call) {
+        return;
+    }
     auto& d = *impl_;
     if (!d.session) {
         return;
@@ -133,7 +165,45 @@ void Client::quit(std::error_code& ec) {
 }
 
 void Client::disconnect() noexcept {
+    if (!impl_->calls.caller_allowed()) {
+        return;  // not this thread's client: cancel() is the cross-thread way
+    }
     impl_->close();
+}
+
+// Posted to the client's own io_context, so the connection is touched only
+// by the thread running the call; the call number makes a cancel that
+// arrives after its call ended a no-op instead of a trap for the next call.
+void Client::cancel() noexcept {
+    Impl* d = impl_.get();
+    if (d == nullptr) {
+        return;
+    }
+    const std::uint64_t call = d->calls.running.load();
+    if (call == 0) {
+        return;
+    }
+    try {
+        asio::post(d->io, [d, call] {
+            if (d->calls.running.load() == call && d->connection) {
+                d->tracer.info("cancelled by the caller");
+                d->connection->cancel();
+            }
+        });
+    } catch (const std::exception&) {
+        // post() allocates; without memory there is nothing better to do.
+    }
+}
+
+std::thread::id Client::attach_thread(std::thread::id thread) {
+    if (thread == std::thread::id{}) {
+        thread = std::this_thread::get_id();
+    }
+    return impl_->calls.owner.exchange(thread);
+}
+
+std::thread::id Client::owner_thread() const noexcept {
+    return impl_->calls.owner.load();
 }
 
 bool Client::connected() const noexcept {

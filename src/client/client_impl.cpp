@@ -44,6 +44,9 @@ const Reply* deciding_reply(const SendResult& r, std::error_code ec) {
 // The server's words belong in the message only when the server refused;
 // OpenSSL's when TLS failed.
 void Client::Impl::raise(std::error_code ec) const {
+    if (ec == error::not_owner) {
+        throw system_error(ec);  // the owner's state is not ours to read
+    }
     if (!last_reply.empty() && is_refusal(ec)) {
         throw system_error(ec, last_reply.summary());
     }

@@ -10,6 +10,7 @@
 #include <string>
 #include <system_error>
 
+#include "client/call_guard.hpp"
 #include "client/content_reader.hpp"
 #include "client/tracer.hpp"
 #include "smtpkit/client.hpp"
@@ -37,12 +38,19 @@ struct Client::Impl {
     bool tls_required = false;
     bool allow_insecure_auth = false;
     SecurityInfo security;
+    // Who may call, and which call cancel() would end (call_guard.hpp).
+    client::CallState calls;
     TransferOptions transfer_options;
 
     // --- connecting (connect.cpp) ---
     void connect(const std::string& host, std::uint16_t port, const ConnectOptions& options,
                  std::error_code& ec);
-    void open_tcp(const std::string& host, std::uint16_t port, std::error_code& ec);
+    void open_path(const std::string& host, std::uint16_t port, const ConnectOptions& options,
+                   std::error_code& ec);
+    void open_tcp(const std::string& host, std::uint16_t port, bool prefer_ipv6,
+                  std::error_code& ec);
+    void open_tunnel(const std::string& host, std::uint16_t port, const ProxyOptions& proxy,
+                     std::error_code& ec);
     void handshake(const std::string& host, bool verify, bool implicit, std::error_code& ec);
     void greet_and_hello(std::error_code& ec);
     void upgrade_with_starttls(const std::string& host, bool verify, std::error_code& ec);

@@ -8,6 +8,7 @@
 #include "client/client_impl.hpp"
 #include "smtpkit/protocol/address.hpp"
 #include "transport/tls_context.hpp"
+#include "transport/tunnel.hpp"
 
 namespace smtpkit {
 namespace {
@@ -40,6 +41,10 @@ void Client::Impl::connect(const std::string& host, std::uint16_t port,
     peer_port = real_port;
     tls_required = implicit || starttls;
     allow_insecure_auth = options.allow_insecure_auth;
+    if (has(opts, Option::tunnel) && !options.proxy.enabled()) {
+        ec = make_error_code(error::proxy_not_configured);  // never a silent direct connection
+        return;
+    }
 
     if (implicit || starttls) {
         transport::TlsPolicy policy{verify, has(opts, Option::secure_fallback), options.tls};
@@ -59,7 +64,7 @@ void Client::Impl::connect(const std::string& host, std::uint16_t port,
     connection.emplace(io.get_executor());
     session.emplace(config);
 
-    open_tcp(host, real_port, ec);
+    open_path(host, real_port, options, ec);
     if (!ec && implicit) {
         handshake(host, verify, true, ec);
     }
@@ -74,9 +79,49 @@ void Client::Impl::connect(const std::string& host, std::uint16_t port,
     }
 }
 
-void Client::Impl::open_tcp(const std::string& host, std::uint16_t port, std::error_code& ec) {
-    tracer.info("connecting to " + host + " port " + std::to_string(port));
-    connection->async_connect(host, port, timeout, [&ec](std::error_code e) { ec = e; });
+void Client::Impl::open_path(const std::string& host, std::uint16_t port,
+                             const ConnectOptions& options, std::error_code& ec) {
+    const ProxyOptions& proxy = options.proxy;
+    const bool prefer_ipv6 = has(options.options, Option::prefer_ipv6);
+    if (!proxy.enabled()) {
+        tracer.info("connecting to " + host + " port " + std::to_string(port));
+        open_tcp(host, port, prefer_ipv6, ec);
+        return;
+    }
+    if (proxy.host.empty() || proxy.port == 0) {
+        ec = make_error_code(error::proxy_invalid_settings);
+        last_detail = "the proxy needs a host and a port";
+        return;
+    }
+    // The credentials are never traced: only the kind and address.
+    tracer.info("connecting to " + host + " port " + std::to_string(port) + " through " +
+                to_string(proxy.kind) + " " + proxy.host + " port " + std::to_string(proxy.port));
+    open_tcp(proxy.host, proxy.port, prefer_ipv6, ec);
+    if (!ec && proxy.kind != ProxyKind::port_forward) {
+        open_tunnel(host, port, proxy, ec);
+    }
+}
+
+void Client::Impl::open_tunnel(const std::string& host, std::uint16_t port,
+                               const ProxyOptions& proxy, std::error_code& ec) {
+    const auto handshake =
+        protocol::make_proxy_handshake(proxy.kind, {host, port, proxy.user, proxy.password});
+    transport::async_open_tunnel(*connection, *handshake, timeout,
+                                 [&ec](std::error_code e) { ec = e; });
+    io.restart();
+    io.run();
+    if (ec) {
+        last_detail = handshake->detail();
+        return;
+    }
+    tracer.info("tunnel open to " + host + " port " + std::to_string(port));
+}
+
+void Client::Impl::open_tcp(const std::string& host, std::uint16_t port, bool prefer_ipv6,
+                            std::error_code& ec) {
+    transport::ConnectSettings settings;
+    settings.prefer_ipv6 = prefer_ipv6;
+    connection->async_connect(host, port, settings, timeout, [&ec](std::error_code e) { ec = e; });
     io.restart();
     io.run();
     if (!ec) {

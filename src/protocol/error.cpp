@@ -138,6 +138,37 @@ class ErrorCategory final : public std::error_category {
             case error::content_not_as_declared:
                 return "the message content does not match the declared body type (binary or "
                        "8-bit octets found); the message was not sent";
+            case error::proxy_not_configured:
+                return "a tunnel was asked for but no proxy or port forward is configured";
+            case error::proxy_invalid_settings:
+                return "the destination or the proxy credentials cannot be sent to the proxy "
+                       "(too long, empty or with control characters)";
+            case error::proxy_protocol_error:
+                return "the proxy sent a malformed or unexpected reply";
+            case error::proxy_auth_required:
+                return "the proxy requires authentication and no proxy user was given";
+            case error::proxy_auth_method_rejected:
+                return "the proxy accepts none of the offered authentication methods";
+            case error::proxy_auth_failed:
+                return "proxy authentication failed: the proxy refused the user name or password";
+            case error::proxy_general_failure:
+                return "the proxy reported a general failure";
+            case error::proxy_not_allowed:
+                return "the proxy's rules do not allow a connection to the destination";
+            case error::proxy_network_unreachable:
+                return "the proxy cannot reach the destination's network";
+            case error::proxy_host_unreachable:
+                return "the proxy cannot reach the destination host";
+            case error::proxy_connection_refused:
+                return "the destination refused the proxy's connection";
+            case error::proxy_ttl_expired:
+                return "the proxy's connection to the destination expired (TTL expired)";
+            case error::proxy_command_not_supported:
+                return "the proxy does not support the CONNECT command";
+            case error::proxy_address_type_not_supported:
+                return "the proxy does not support the destination's address type";
+            case error::proxy_refused:
+                return "the proxy refused to open the tunnel";
         }
         return "unknown smtpkit error";
     }
@@ -146,6 +177,38 @@ class ErrorCategory final : public std::error_category {
 bool is_errno_category(const std::error_category& category) {
     return category == std::system_category() || category == std::generic_category() ||
            std::strcmp(category.name(), "asio.system") == 0;
+}
+
+// A proxy that cannot reach the destination now may reach it later.
+bool is_transient_proxy_error(error e) noexcept {
+    switch (e) {
+        case error::proxy_general_failure:
+        case error::proxy_network_unreachable:
+        case error::proxy_host_unreachable:
+        case error::proxy_connection_refused:
+        case error::proxy_ttl_expired:
+            return true;
+        default:
+            return false;
+    }
+}
+
+// Settings, credentials and the proxy's rules do not change by retrying. A
+// refusal by HTTP status (proxy_refused) may be either: it is neither.
+bool is_permanent_proxy_error(error e) noexcept {
+    switch (e) {
+        case error::proxy_not_configured:
+        case error::proxy_invalid_settings:
+        case error::proxy_auth_required:
+        case error::proxy_auth_method_rejected:
+        case error::proxy_auth_failed:
+        case error::proxy_not_allowed:
+        case error::proxy_command_not_supported:
+        case error::proxy_address_type_not_supported:
+            return true;
+        default:
+            return false;
+    }
 }
 
 class ConditionCategory final : public std::error_category {
@@ -176,22 +239,24 @@ class ConditionCategory final : public std::error_category {
                     return e == error::timeout;
                 case condition::transient:
                     return e == error::timeout || e == error::connection_closed ||
-                           e == error::auth_temporary_failure;
+                           e == error::auth_temporary_failure || is_transient_proxy_error(e);
                 case condition::permanent:
                     return (e >= error::invalid_character && e <= error::no_recipients) ||
                            (e >= error::starttls_not_offered && e <= error::tls_setup_failed &&
                             e != error::starttls_refused) ||
                            (e >= error::auth_mechanism_not_offered &&
                             e <= error::auth_encryption_required) ||
-                           e == error::sasl_invalid_input ||
+                           e == error::sasl_invalid_input || is_permanent_proxy_error(e) ||
                            (e >= error::message_too_large && e <= error::content_not_as_declared);
                 case condition::protocol_violation:
                     return (e >= error::reply_not_digits && e <= error::unexpected_reply) ||
-                           e == error::starttls_injection || e == error::sasl_bad_challenge;
+                           e == error::starttls_injection || e == error::sasl_bad_challenge ||
+                           e == error::proxy_protocol_error;
                 case condition::misuse:
                     return (e >= error::invalid_character && e <= error::not_owner) ||
                            e == error::auth_insecure || e == error::sasl_invalid_input ||
-                           e == error::already_authenticated || e == error::invalid_parameter ||
+                           e == error::already_authenticated || e == error::proxy_not_configured ||
+                           e == error::proxy_invalid_settings || e == error::invalid_parameter ||
                            e == error::content_not_as_declared;
             }
             return false;

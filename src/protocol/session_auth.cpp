@@ -135,8 +135,10 @@ void Session::on_auth(const Reply& reply) {
         return;
     }
     if (reply.code == 334 || reply.code == 235) {
-        // A 334 or 235 after our "*": the server ignored the cancel.
-        fail(make_error_code(error::unexpected_reply), reply);
+        // A 334 or 235 after our "*": the server ignored the cancel. The
+        // session cannot go on; why we cancelled (a forged SCRAM signature,
+        // a bad challenge) says more than "unexpected reply".
+        fail(auth_error_ ? auth_error_ : make_error_code(error::unexpected_reply), reply);
         return;
     }
     set_state(reply.code == 421 ? State::closed : State::ready);

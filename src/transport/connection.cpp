@@ -1,6 +1,8 @@
 #include "transport/connection.hpp"
 
 #include <poll.h>
+#include <algorithm>
+#include <asio/post.hpp>
 
 #include <asio/connect.hpp>
 #include <asio/write.hpp>
@@ -28,6 +30,9 @@ void Connection::arm(Duration timeout) {
         }
         timed_out_ = true;
         resolver_.cancel();
+        if (auto race = race_) {  // a local owner: the handler resets race_
+            race->cancel();
+        }
         std::error_code ignored;
         socket_.cancel(ignored);
     });
@@ -36,43 +41,104 @@ void Connection::arm(Duration timeout) {
 std::error_code Connection::settle(std::error_code ec) {
     ++generation_;
     timer_.cancel();
+    if (cancelled_) {
+        return make_error_code(error::cancelled);
+    }
     if (timed_out_) {
         return make_error_code(error::timeout);
     }
     return ec;
 }
 
+void Connection::cancel() noexcept {
+    cancelled_ = true;
+    abort_if_cancelled();
+}
+
+// Aborts the operation just started (or in progress) after a cancel, so that
+// a cancel that came between two operations still stops the next one.
+void Connection::abort_if_cancelled() noexcept {
+    if (!cancelled_) {
+        return;
+    }
+    try {
+        resolver_.cancel();
+        if (auto race = race_) {  // a local owner: the handler resets race_
+            race->cancel();
+        }
+    } catch (const std::exception&) {
+        // Cancelling fails only with a broken reactor; the socket goes on below.
+    }
+    std::error_code ignored;
+    socket_.cancel(ignored);
+}
+
 void Connection::async_connect(const std::string& host, std::uint16_t port, Duration timeout,
                                Handler handler) {
+    async_connect(host, port, ConnectSettings{}, timeout, std::move(handler));
+}
+
+void Connection::async_connect(const std::string& host, std::uint16_t port,
+                               const ConnectSettings& settings, Duration timeout, Handler handler) {
     arm(timeout);
+    // Without flags: AI_ADDRCONFIG would hide ::1 on a host whose only IPv6
+    // address is the loopback.
     resolver_.async_resolve(
         host, std::to_string(port), asio::ip::tcp::resolver::numeric_service,
-        [this, handler = std::move(handler)](
+        [this, settings, handler = std::move(handler)](
             std::error_code ec, const asio::ip::tcp::resolver::results_type& results) mutable {
-            if (ec || timed_out_) {
+            if (ec || timed_out_ || cancelled_) {
                 handler(settle(ec));
                 return;
             }
-            asio::async_connect(socket_, results,
-                                [this, handler = std::move(handler)](
-                                    std::error_code cec, const asio::ip::tcp::endpoint&) mutable {
-                                    cec = settle(cec);
-                                    if (cec) {
-                                        close();
-                                    } else {
-                                        std::error_code ignored;
-                                        socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
-                                    }
-                                    handler(cec);
-                                });
+            std::vector<tcp::endpoint> endpoints;
+            for (const auto& entry : results) {
+                endpoints.push_back(entry.endpoint());
+            }
+            race(order_endpoints(endpoints, settings.prefer_ipv6), settings, std::move(handler));
         });
+    abort_if_cancelled();
 }
 
-void Connection::async_handshake(asio::ssl::context& context, const std::string& host,
-                                 bool verify, bool implicit, Duration timeout, Handler handler) {
+void Connection::async_connect(const std::vector<tcp::endpoint>& endpoints,
+                               const ConnectSettings& settings, Duration timeout, Handler handler) {
+    arm(timeout);
+    race(order_endpoints(endpoints, settings.prefer_ipv6), settings, std::move(handler));
+}
+
+void Connection::race(const std::vector<tcp::endpoint>& endpoints, const ConnectSettings& settings,
+                      Handler handler) {
+    race_ = ConnectRace::start(socket_.get_executor(), endpoints, settings.stagger, settings.step,
+                               [this, handler = std::move(handler)](
+                                   std::error_code ec, tcp::socket socket, const tcp::endpoint&) {
+                                   race_.reset();
+                                   ec = settle(ec);
+                                   if (!ec) {
+                                       socket_ = std::move(socket);
+                                       std::error_code ignored;
+                                       socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
+                                   } else {
+                                       close();
+                                   }
+                                   handler(ec);
+                               });
+    abort_if_cancelled();
+}
+
+void Connection::async_handshake(asio::ssl::context& context, const std::string& host, bool verify,
+                                 bool implicit, Duration timeout, Handler handler) {
     tls_.emplace(socket_, context);
     handshake_done_ = false;
     tls_detail_.clear();
+    if (!unread_.empty()) {
+        // What the server sent before the handshake cannot be TLS records
+        // the client asked for: after STARTTLS it is an injection attempt.
+        tls_detail_ = "the server sent " + std::to_string(unread_.size()) +
+                      " octets before the TLS handshake";
+        handler(
+            make_error_code(implicit ? error::tls_handshake_failed : error::starttls_injection));
+        return;
+    }
     if (!prepare_peer(tls_->native_handle(), host)) {
         tls_detail_ = "OpenSSL refused the host name " + host;
         handler(make_error_code(error::tls_setup_failed));
@@ -102,6 +168,7 @@ void Connection::async_handshake(asio::ssl::context& context, const std::string&
             handshake_done_ = true;
             handler({});
         });
+    abort_if_cancelled();
 }
 
 void Connection::async_write(std::string_view data, Duration timeout, IoHandler handler) {
@@ -114,10 +181,19 @@ void Connection::async_write(std::string_view data, Duration timeout, IoHandler 
     } else {
         asio::async_write(socket_, asio::buffer(data.data(), data.size()), std::move(done));
     }
+    abort_if_cancelled();
 }
 
 void Connection::async_read_some(char* data, std::size_t size, Duration timeout,
                                  IoHandler handler) {
+    if (!unread_.empty() && !tls_) {
+        const std::size_t n = std::min(size, unread_.size());
+        std::copy_n(unread_.data(), n, data);
+        unread_.erase(0, n);
+        asio::post(socket_.get_executor(),
+                   [handler = std::move(handler), n] { handler(std::error_code(), n); });
+        return;
+    }
     arm(timeout);
     auto done = [this, handler = std::move(handler)](std::error_code ec, std::size_t n) {
         handler(settle(ec), n);
@@ -127,11 +203,17 @@ void Connection::async_read_some(char* data, std::size_t size, Duration timeout,
     } else {
         socket_.async_read_some(asio::buffer(data, size), std::move(done));
     }
+    abort_if_cancelled();
 }
 
 bool Connection::readable_now() noexcept {
     if (!socket_.is_open()) {
         return false;
+    }
+    // Octets already off the socket: a proxy's leftovers, or a TLS record
+    // OpenSSL has decrypted and holds.
+    if (!unread_.empty() || (tls_ && SSL_pending(tls_->native_handle()) > 0)) {
+        return true;
     }
     pollfd fd{socket_.native_handle(), POLLIN, 0};
     return ::poll(&fd, 1, 0) > 0 && (fd.revents & (POLLIN | POLLHUP | POLLERR)) != 0;
@@ -143,6 +225,9 @@ void Connection::close() noexcept {
         ++generation_;
         timer_.cancel();
         resolver_.cancel();
+        if (auto race = std::exchange(race_, nullptr)) {
+            race->abandon();  // its handler would find the connection closed
+        }
     } catch (const std::system_error&) {
         // Cancelling can only fail if the reactor is broken; closing goes on.
     }
@@ -152,6 +237,7 @@ void Connection::close() noexcept {
     }
     tls_.reset();
     handshake_done_ = false;
+    unread_.clear();
 }
 
 std::string Connection::remote_endpoint() const {

@@ -112,7 +112,18 @@ TEST(PostfixClient, WithoutExtendedSaysHeloAndStillDelivers) {
     options.helo_name = "client.smtpkit.test";
     client.connect("127.0.0.1", server.port(), options);
     EXPECT_TRUE(client.capabilities().empty());
-    const std::string message = tricky_message("helo");
+    // Without EHLO nothing says 8-bit is welcome (RFC 6152): 8-bit content
+    // is refused before a byte of the transaction is written.
+    std::error_code ec;
+    const SendResult refused = client.send({"sender@localhost", {"root@localhost"}},
+                                           MessageSource::from_string(tricky_message("8bit")), ec);
+    EXPECT_EQ(ec, error::eight_bit_not_offered) << ec.message();
+    EXPECT_FALSE(refused.delivered());
+    EXPECT_TRUE(client.connected()) << "a refusal before sending leaves the session usable";
+
+    std::string message = tricky_message("helo");
+    const auto utf8 = message.find("Gr\xc3");
+    message.replace(utf8, message.find("\r\n", utf8) - utf8, "plain US-ASCII only");
     const SendResult result =
         client.send({"sender@localhost", {"root@localhost"}}, MessageSource::from_string(message));
     EXPECT_TRUE(result.delivered()) << result.final_reply.summary();

@@ -1,34 +1,22 @@
 // Client::authenticate against a scripted server: the mechanism choice, the
 // clear-text policy, the refusal errors, and that no secret ever shows in a
 // trace or an error message.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
 #include "scripted/client_fixture.hpp"
+#include "support/secret_watch.hpp"
 
 namespace smtpkit::test {
 namespace {
 
+using ::testing::Contains;
+
 constexpr const char* user = "tim";
 constexpr const char* secret = "Sup3r-s3cret";
-
-// Every trace line of one client, for the secret grep.
-struct TraceLog {
-    std::vector<std::string> lines;
-    TraceHandler handler() {
-        return [this](TraceDirection, std::string_view line) { lines.emplace_back(line); };
-    }
-    void expect_no_secret() const {
-        for (const auto& l : lines) {
-            EXPECT_EQ(l.find(secret), std::string::npos) << l;
-            // base64 of "\0tim\0Sup3r-s3cret" and of the secret alone
-            EXPECT_EQ(l.find("AHRpbQBTdXAzci1zM2NyZXQ="), std::string::npos) << l;
-            EXPECT_EQ(l.find("U3VwM3ItczNjcmV0"), std::string::npos) << l;
-        }
-    }
-};
 
 ConnectOptions insecure_ok() {
     ConnectOptions o = esmtp_options();
@@ -39,14 +27,18 @@ ConnectOptions insecure_ok() {
 TEST(Authenticate, PlainOverPlaintextIsRefusedWithoutSendingAuth) {
     ScriptServer server(Script::esmtp({"AUTH PLAIN LOGIN"}).expect("QUIT").send("221 bye\r\n"));
     Client client;
+    SecretWatch watch(user);
+    client.set_trace(watch.trace_handler());
     client.connect("127.0.0.1", server.port(), esmtp_options());
     std::error_code ec;
     client.authenticate(user, secret, AuthMechanism::automatic, ec);
     EXPECT_EQ(ec, error::auth_insecure);
+    watch.add_client("automatic", client);
     client.authenticate(user, secret, AuthMechanism::plain, ec);
     EXPECT_EQ(ec, error::auth_insecure);
-    EXPECT_EQ(std::string(ec.message()).find(secret), std::string::npos);
+    watch.add_client("plain", client);
     client.quit();
+    watch.expect_no_secret(secret);
     for (const auto& line : server.lines()) {
         EXPECT_NE(line.rfind("AUTH", 0), 0u) << "AUTH must not be sent: " << line;
     }
@@ -59,12 +51,14 @@ TEST(Authenticate, AllowedExplicitlyPlainLogsInAndIsRedacted) {
                             .expect("QUIT")
                             .send("221 bye\r\n"));
     Client client;
-    TraceLog trace;
-    client.set_trace(trace.handler());
+    SecretWatch watch(user);
+    client.set_trace(watch.trace_handler());
     client.connect("127.0.0.1", server.port(), insecure_ok());
     client.authenticate(user, secret, AuthMechanism::plain);
+    watch.add_client("after AUTH", client);
     client.quit();
-    trace.expect_no_secret();
+    EXPECT_THAT(watch.texts(), Contains("trace C: AUTH PLAIN <redacted>"));
+    watch.expect_no_secret(secret);
     EXPECT_TRUE(no_mismatches(server.mismatches()));
 }
 
@@ -79,9 +73,12 @@ TEST(Authenticate, AutomaticPrefersCramMd5OverPlainAndLogin) {
             .expect("QUIT")
             .send("221 bye\r\n"));
     Client client;
+    SecretWatch watch(user);
+    client.set_trace(watch.trace_handler());
     client.connect("127.0.0.1", server.port(), esmtp_options());
     client.authenticate(user, "tanstaaftanstaaf");
     client.quit();
+    watch.expect_no_secret("tanstaaftanstaaf");
     const auto lines = server.lines();
     ASSERT_GE(lines.size(), 4u);
     // "tim b913a602c7eda7a495b4e6e7334d3890" in base64 (RFC 2195's answer).
@@ -91,12 +88,16 @@ TEST(Authenticate, AutomaticPrefersCramMd5OverPlainAndLogin) {
 TEST(Authenticate, NamedMechanismNotOfferedIsInvalidAuthenticationType) {
     ScriptServer server(Script::esmtp({"AUTH LOGIN"}).expect("QUIT").send("221 bye\r\n"));
     Client client;
+    SecretWatch watch(user);
+    client.set_trace(watch.trace_handler());
     client.connect("127.0.0.1", server.port(), insecure_ok());
     std::error_code ec;
     client.authenticate(user, secret, AuthMechanism::scram_sha_256, ec);
     EXPECT_EQ(ec, error::auth_mechanism_not_offered);
     EXPECT_NE(ec.message().find("invalid authentication type"), std::string::npos);
+    watch.add_client("not offered", client);
     client.quit();
+    watch.expect_no_secret(secret);
 }
 
 TEST(Authenticate, WrongPasswordIsCredentialsInvalidAndTheSessionGoesOn) {
@@ -108,21 +109,22 @@ TEST(Authenticate, WrongPasswordIsCredentialsInvalidAndTheSessionGoesOn) {
                             .expect("QUIT")
                             .send("221 bye\r\n"));
     Client client;
-    TraceLog trace;
-    client.set_trace(trace.handler());
+    SecretWatch watch(user);
+    client.set_trace(watch.trace_handler());
     client.connect("127.0.0.1", server.port(), insecure_ok());
     try {
         client.authenticate(user, secret, AuthMechanism::plain);
         ADD_FAILURE() << "authenticate() should have thrown";
     } catch (const smtpkit::system_error& e) {
         EXPECT_EQ(e.code(), error::auth_credentials_invalid);
-        EXPECT_EQ(std::string(e.what()).find(secret), std::string::npos) << e.what();
         EXPECT_NE(std::string(e.what()).find("535"), std::string::npos) << e.what();
+        watch.add_exception("what()", e);
     }
+    watch.add_client("after 535", client);
     EXPECT_EQ(client.last_reply().code, 535);
     EXPECT_EQ(client.noop().code, 250);
     client.quit();
-    trace.expect_no_secret();
+    watch.expect_no_secret(secret);
 }
 
 }  // namespace

@@ -37,6 +37,18 @@ std::vector<std::string> AiosmtpdServer::command_line(const Options& options) co
     std::vector<std::string> argv = {
         python_bin, script_path().string(), "--port",       "0",
         "--dir",    store_.string(),        "--size-limit", std::to_string(options.size_limit)};
+    if (options.auth) {
+        const fs::path password_file = directory() / "auth-password";
+        write_file(password_file, options.auth->password);
+        argv.insert(argv.end(), {"--auth-user", options.auth->user, "--auth-password-file",
+                                 password_file.string(), "--auth-log", auth_log_path().string()});
+        if (options.auth->allow_plaintext) {
+            argv.emplace_back("--auth-allow-plaintext");
+        }
+        if (options.auth->required) {
+            argv.emplace_back("--auth-required");
+        }
+    }
     if (options.tls == AiosmtpdTls::none) {
         return argv;
     }
@@ -103,6 +115,9 @@ ReceivedMessage AiosmtpdServer::load(std::size_t index) const {
     if (meta.contains("tls_version") && meta.at("tls_version").is_string()) {
         m.tls_version = meta.at("tls_version").get<std::string>();
     }
+    if (meta.contains("auth_login") && meta.at("auth_login").is_string()) {
+        m.auth_login = meta.at("auth_login").get<std::string>();
+    }
     m.content = read_file(message_file(index, ".eml"));
     return m;
 }
@@ -128,6 +143,21 @@ ReceivedMessage AiosmtpdServer::wait_for_message(std::size_t index,
         std::this_thread::sleep_for(20ms);
     }
     return load(index);
+}
+
+fs::path AiosmtpdServer::auth_log_path() const {
+    return directory() / "auth.log";
+}
+
+std::vector<std::string> AiosmtpdServer::auth_log() const {
+    std::vector<std::string> lines;
+    const std::string text = read_file(auth_log_path());
+    std::size_t pos = 0;
+    for (auto eol = text.find('\n'); eol != std::string::npos; eol = text.find('\n', pos)) {
+        lines.push_back(text.substr(pos, eol - pos));
+        pos = eol + 1;
+    }
+    return lines;
 }
 
 std::string AiosmtpdServer::stderr_text() const {

@@ -9,12 +9,18 @@
 // With a certificate it offers STARTTLS (aiosmtpd's tls_context, optionally
 // required before MAIL) or speaks TLS from the first byte (implicit, as on
 // port 465); each stored message says which TLS version it came over.
+//
+// With Options::auth it offers AUTH PLAIN LOGIN and accepts one user name and
+// password (aiosmtpd's authenticator); each stored message says which user
+// the session logged in as, and auth_log() lists the AUTH commands the server
+// received and the credentials it checked.
 #pragma once
 
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +32,18 @@ enum class AiosmtpdTls {
     none,      // plaintext only
     starttls,  // STARTTLS offered (and required with require_starttls)
     implicit,  // TLS from the first byte
+};
+
+struct AiosmtpdAuth {
+    std::string user;
+    std::string password;  // handed over in a file, not on the command line
+    // AUTH offered and accepted before TLS too (aiosmtpd's
+    // auth_require_tls=False); by default "538 5.7.11 Encryption required"
+    // and no AUTH in the EHLO reply until STARTTLS.
+    bool allow_plaintext = false;
+    // MAIL refused ("530 5.7.0 Authentication required") before a
+    // successful AUTH.
+    bool required = false;
 };
 
 struct AiosmtpdOptions {
@@ -41,6 +59,8 @@ struct AiosmtpdOptions {
     // With starttls: "530 Must issue a STARTTLS command first" to anything
     // but EHLO, STARTTLS, NOOP and QUIT before TLS is up.
     bool require_starttls = false;
+    // AUTH PLAIN and LOGIN for this one user (none without).
+    std::optional<AiosmtpdAuth> auth;
 };
 
 struct ReceivedMessage {
@@ -50,6 +70,7 @@ struct ReceivedMessage {
     std::string helo;                       // the EHLO/HELO name
     std::string content;                    // the data, dot-unstuffed, line endings as received
     std::string tls_version;                // "TLSv1.3"; empty when it came in plaintext
+    std::string auth_login;                 // the user the session logged in as; empty without
 };
 
 class AiosmtpdServer {
@@ -73,12 +94,18 @@ class AiosmtpdServer {
     ReceivedMessage wait_for_message(std::size_t index = 0,
                                      std::chrono::milliseconds timeout = 10s) const;
 
+    // With Options::auth, in order: "AUTH <mechanism>" for every AUTH
+    // command received, "<mechanism> <user> ok|refused" for every check of
+    // credentials (never the password).
+    std::vector<std::string> auth_log() const;
+
     // What the server wrote to stderr (tracebacks, warnings).
     std::string stderr_text() const;
 
   private:
     std::vector<std::string> command_line(const Options& options) const;
     std::filesystem::path message_file(std::size_t index, const char* ext) const;
+    std::filesystem::path auth_log_path() const;
     ReceivedMessage load(std::size_t index) const;
 
     TempDir dir_;

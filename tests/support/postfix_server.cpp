@@ -163,6 +163,9 @@ void PostfixServer::configure(const Options& options) {
     for (auto& setting : tls_settings(options)) {
         settings.push_back(std::move(setting));
     }
+    for (auto& setting : sasl_settings(options)) {
+        settings.push_back(std::move(setting));
+    }
     for (const auto& [name, value] : options.main_cf) {
         settings.push_back(name + "=" + value);
     }
@@ -193,6 +196,21 @@ std::vector<std::string> PostfixServer::tls_settings(const Options& options) con
         // handshake's outcome in the log.
         "smtpd_tls_received_header=yes",
         "smtpd_tls_loglevel=1",
+    };
+}
+
+std::vector<std::string> PostfixServer::sasl_settings(const Options& options) {
+    if (!options.dovecot_sasl) {
+        return {};
+    }
+    return {
+        "smtpd_sasl_type=dovecot",
+        "smtpd_sasl_path=" + options.dovecot_sasl->string(),
+        "smtpd_sasl_auth_enable=yes",
+        // With TLS, no AUTH before STARTTLS (as a submission server would).
+        std::string("smtpd_tls_auth_only=") + (options.tls ? "yes" : "no"),
+        "smtpd_sasl_authenticated_header=yes",
+        "smtpd_relay_restrictions=permit_sasl_authenticated,reject_unauth_destination",
     };
 }
 

@@ -221,6 +221,14 @@ Script& Script::expect(std::string prefix) {
     return *this;
 }
 
+Script& Script::answer(std::string prefix,
+                       std::function<std::string(const std::string& line)> respond) {
+    Step step{Step::Kind::answer, std::move(prefix), 0, Millis(0)};
+    step.respond = std::move(respond);
+    steps_.push_back(std::move(step));
+    return *this;
+}
+
 Script& Script::expect_data() {
     steps_.push_back({Step::Kind::expect_data, {}, 0, Millis(0)});
     return *this;
@@ -347,7 +355,7 @@ class ScriptServer::Player {
     Wait wait_io(Io io, Clock::time_point deadline) const;
     bool send(const Step& step);
     bool write_all(std::string_view bytes);
-    bool expect(const Step& step);
+    bool expect(const Step& step, std::string* seen = nullptr);
     bool expect_data();
     bool expect_bdat();
     bool discard_bdat(const std::string& reply);
@@ -422,6 +430,10 @@ bool ScriptServer::Player::run_step(const Step& step, bool last) {
         case Step::Kind::raw:
             raw_ = true;
             return true;
+        case Step::Kind::answer: {
+            std::string line;
+            return expect(step, &line) && write_all(step.respond(line));
+        }
         case Step::Kind::expect_bdat:
             return expect_bdat();
         case Step::Kind::discard_bdat:
@@ -607,7 +619,7 @@ bool ScriptServer::Player::write_all(std::string_view bytes) {
     return true;
 }
 
-bool ScriptServer::Player::expect(const Step& step) {
+bool ScriptServer::Player::expect(const Step& step, std::string* seen) {
     const auto deadline = io_deadline();
     std::string line;
     std::size_t read_index = 0;
@@ -625,6 +637,9 @@ bool ScriptServer::Player::expect(const Step& step) {
     }
     if (!starts_with_nocase(line, step.text)) {
         mismatch("expected '" + step.text + "', got '" + printable(line) + "'");
+    }
+    if (seen != nullptr) {
+        *seen = std::move(line);
     }
     return true;
 }

@@ -25,6 +25,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -79,6 +80,7 @@ struct Step {
         stall_silent,  // neither read nor answer for `pause`, then as stall
         start_tls,     // TLS handshake as server with `tls`; the rest goes over TLS
         raw,           // from now on keep octets in received() only, not as lines
+        answer,        // as expect, then send what `respond` makes of the line
         expect_bdat,   // read "BDAT n [LAST]" and its n octets; LAST stores the message
         discard_bdat,  // answer every BDAT chunk that comes next with `text`, discarding it
     };
@@ -87,6 +89,7 @@ struct Step {
     std::size_t chunk = 0;
     Millis pause{0};
     std::shared_ptr<const TlsServerConfig> tls = {};
+    std::function<std::string(const std::string& line)> respond = {};
 };
 
 // The steps one connection plays. Builders return *this for chaining.
@@ -128,6 +131,10 @@ class Script {
     // as the ClientHello of a client that starts TLS against a plaintext
     // server. Later expect() steps still read lines.
     Script& raw();
+    // Like expect(prefix), then sends respond(line) (the line without CRLF):
+    // for replies that depend on what the client sent, such as a SCRAM
+    // server-first message that must echo the client's random nonce.
+    Script& answer(std::string prefix, std::function<std::string(const std::string& line)> respond);
     // STARTTLS answered with 220, then start_tls().
     Script& accept_starttls(TlsServerConfig config);
 

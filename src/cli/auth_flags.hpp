@@ -1,0 +1,104 @@
+// The authentication flags of `send`, and where the secret comes from.
+//
+//   --user NAME                 log in as NAME (AUTH, RFC 4954) before sending
+//   --password-file FILE        the password: the first line of FILE
+//   SMTPKIT_PASSWORD (environment) the password, when --password-file is not given
+//   --auth MECH                 auto (default), plain, login, cram-md5, scram-sha-1,
+//                               scram-sha-256, xoauth2, oauthbearer, external
+//   --oauth-token-file FILE     an OAuth 2.0 bearer token (xoauth2, oauthbearer; with
+//                               auto the OAuth mechanism the server offers)
+//   --allow-insecure-auth       DANGEROUS: PLAIN, LOGIN and tokens without TLS
+//
+// Secret rules: a secret is never a command-line argument (any process on the
+// machine can read another's arguments); `--password` is rejected with a
+// pointer to the two ways that exist. A file's first line is the secret, its
+// CR/LF line end stripped. A file that group or others may read is used, with
+// a warning on stderr (Docker and Kubernetes mount secrets 0444/0644, so a
+// refusal would break common setups). An empty secret is an error. The secret
+// is wiped from memory once the library has it, and is printed nowhere: not
+// in --trace, --json, or error messages.
+//
+// EXTERNAL logs in with the TLS client certificate (--cert/--key) and takes
+// no secret; it needs no --user (the certificate names the user).
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+#include "cli/auth_outcome.hpp"
+#include "cli/tls_flags.hpp"
+#include "smtpkit/auth.hpp"
+#include "smtpkit/client.hpp"
+#include "smtpkit/options.hpp"
+
+namespace smtpkit::cli {
+
+inline constexpr const char* password_variable = "SMTPKIT_PASSWORD";
+
+struct AuthFlags {
+    std::string user;
+    std::string password_file;
+    std::string mechanism = "auto";
+    std::string oauth_token_file;
+    bool allow_insecure_auth = false;
+};
+
+// Registers the flags on `cmd`, and a parse-complete check that turns a
+// combination that cannot work (a mechanism without its secret, a token with
+// a password mechanism, ...) into a usage error; see check_auth_flags.
+void add_auth_flags(CLI::App& cmd, AuthFlags& flags, const TlsFlags& tls);
+
+// Why these flags do not go together, or "" when they do. `password_env` is
+// the value of SMTPKIT_PASSWORD (nullptr when unset).
+std::string check_auth_flags(const AuthFlags& flags, const TlsFlags& tls, const char* password_env);
+
+// True when the run should log in: --user or --auth external given.
+bool wants_auth(const AuthFlags& flags);
+
+// The library's mechanism: auto with a token is AuthMechanism::automatic_token.
+AuthMechanism auth_mechanism(const AuthFlags& flags);
+
+// --allow-insecure-auth onto the connect options.
+void apply_auth_flags(const AuthFlags& flags, ConnectOptions& options);
+
+// Why the secret could not be had: `ec` the OS's reason (or invalid_argument
+// for an empty secret), `about` the file or variable, `detail` more words.
+struct SecretProblem {
+    std::error_code ec;
+    std::string about;
+    std::string detail;
+};
+
+// The secret for the login: the token file, the password file or
+// SMTPKIT_PASSWORD (`password_env`); "" for EXTERNAL. False, with
+// `problem` filled in, when a file cannot be read or the secret is empty.
+// `warnings` gets "smtpkit: warning: ..." lines (a file others may read).
+bool read_secret(const AuthFlags& flags, const char* password_env, std::string& secret,
+                 SecretProblem& problem, std::vector<std::string>& warnings);
+
+// A secret that is wiped when it goes out of scope, on every path.
+struct WipedString {
+    std::string value;
+    WipedString() = default;
+    WipedString(const WipedString&) = delete;
+    WipedString& operator=(const WipedString&) = delete;
+    ~WipedString();
+};
+
+// The DANGEROUS-flag warning lines, as tls_warnings().
+std::vector<std::string> auth_warnings(const AuthFlags& flags);
+
+// The mechanism of a client trace line "AUTH <MECH> ...", else "". The CLI
+// learns from the trace which mechanism --auth auto chose.
+std::string auth_mechanism_in(std::string_view client_line);
+
+// Logs `client` in and wipes `secret`. `sent` is the mechanism seen in the
+// trace (auth_mechanism_in). On failure `ec` is set and `detail` says what
+// to do about it (the mechanisms the server offers, TLS), never the secret.
+AuthOutcome log_in(Client& client, const AuthFlags& flags, std::string& secret,
+                   const std::string& sent, std::error_code& ec, std::string& detail);
+
+}  // namespace smtpkit::cli
