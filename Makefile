@@ -8,7 +8,7 @@ ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc)
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build test demo fuzz fuzz-build sanitize tsan install clean
+.PHONY: all deps build test demo fuzz fuzz-build sanitize tsan bench install clean
 
 all: build
 
@@ -50,6 +50,18 @@ sanitize: deps
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	    ctest --output-on-failure -j $(JOBS)
+
+# Benchmarks on a Release build (never run by `make test`): the core
+# micro-benchmarks, then messages/s through smtp-sink, smtpkit against
+# Python's smtplib (bench/send_throughput.sh). Warnings do not stop it
+# (g++ 12 at -O3 reports a false -Wrestrict in std::string code).
+BENCH_BUILD ?= build-bench
+bench: deps
+	cmake -S . -B $(BENCH_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DSMTPKIT_TESTS=OFF \
+	    -DSMTPKIT_WERROR=OFF -DSMTPKIT_BENCH=ON
+	cmake --build $(BENCH_BUILD) -j $(JOBS) --target smtpkit_bench_core smtpkit_cli
+	$(BENCH_BUILD)/bench/smtpkit_bench_core
+	bash bench/send_throughput.sh $(BENCH_BUILD)/smtpkit
 
 # The in-process client/server tests under ThreadSanitizer (g++, -Wno-tsan).
 TSAN_BUILD ?= build-tsan

@@ -4,6 +4,8 @@
 #include <utility>
 
 #include "cli/json_parts.hpp"
+#include "cli/send_batch.hpp"
+#include "cli/transfer_report.hpp"
 #include "smtpkit/error.hpp"
 
 namespace smtpkit::cli {
@@ -255,8 +257,7 @@ const char* stage_name(Stage stage) noexcept {
     return "unknown";
 }
 
-std::string json_report(const SendOutcome& o) {
-    const SendResult& r = o.result;
+Json transaction_json(const SendResult& r) {
     json recipients = json::array();
     for (const RecipientResult& recipient : r.recipients) {
         recipients.push_back(recipient_json(recipient));
@@ -265,6 +266,15 @@ std::string json_report(const SendOutcome& o) {
                 {"mail", reply_json(r.mail_reply)}, {"recipients", std::move(recipients)},
                 {"data", reply_json(r.data_reply)}, {"final", reply_json(r.final_reply)},
                 {"round_trips", r.round_trips},     {"bytes", r.bytes_sent}};
+    add_transfer_json(doc, r);
+    return doc;
+}
+
+std::string json_report(const SendOutcome& o) {
+    json doc = transaction_json(o.result);
+    if (!o.batch.empty()) {
+        doc["batch"] = batch_json(o);
+    }
     if (o.security.active) {
         doc["tls"] = tls_json(o.security);
     }

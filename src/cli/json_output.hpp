@@ -3,6 +3,8 @@
 //   {"verdict": "delivered" | "not_delivered" | "unknown", "delivered": bool,
 //    "mail": reply | null, "recipients": [{"address", "accepted", "code", "enhanced", "text"}],
 //    "data": reply | null, "final": reply | null, "round_trips": n, "bytes": n,
+//    "chunked": bool, "body": "" | "8BITMIME" | "BINARYMIME", "dropped": ["DSN", ...],
+//    "batch": {...}  (with --repeat, send_batch.hpp),
 //    "tls": tls  (when the session ran over TLS),
 //    "auth": {"requested": "auto" | "plain" | ..., "mechanism": "CRAM-MD5" | null,
 //             "result": "ok" | "failed", "reply": reply | null}
@@ -23,6 +25,7 @@
 #include <string>
 #include <system_error>
 
+#include "cli/json_parts.hpp"
 #include "cli/send_outcome.hpp"
 
 namespace smtpkit::cli {
@@ -30,6 +33,10 @@ namespace smtpkit::cli {
 // The document, pretty-printed, without a trailing newline. Bytes that are
 // not UTF-8 (a server may send them) are replaced, never fatal.
 std::string json_report(const SendOutcome& outcome);
+
+// One transaction's part of the document: verdict, delivered, mail,
+// recipients, data, final, round_trips, bytes, chunked, body, dropped.
+Json transaction_json(const SendResult& result);
 
 // The stable name of an error for scripts: smtpkit's enumerator names
 // ("invalid_address"), std::errc's for common system errors

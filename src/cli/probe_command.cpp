@@ -57,6 +57,7 @@ ProbeOutcome connect_and_record(const ProbeOptions& o, const ConnectOptions& opt
     });
     connect_client(client, o.server, out.port, options, out.ec, out.detail);
     out.tls = client.security_info();
+    out.extended_options = client.extended_options();
     if (out.ec) {
         out.subject = "connecting to " + o.server + " port " + std::to_string(out.port);
         if (options.proxy.enabled()) {

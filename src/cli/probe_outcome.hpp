@@ -9,6 +9,7 @@
 
 #include "cli/dialogue_recorder.hpp"
 #include "cli/tls_flags.hpp"
+#include "smtpkit/client.hpp"
 #include "smtpkit/reply.hpp"
 #include "smtpkit/tls.hpp"
 
@@ -25,6 +26,8 @@ struct ProbeOutcome {
     Reply starttls_reply;
     SecurityInfo tls;  // active when the TLS session was established
     std::optional<HelloRecord> after_tls;
+    // The last EHLO's extensions as the seed's GetExtendedOptions flags.
+    ExtendedOption extended_options = ExtendedOption::none;
     // When the certificate was refused: the session looked at again with
     // verification off, to show what the server presents (active: false when
     // that did not work either, or was not tried).

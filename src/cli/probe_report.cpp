@@ -5,6 +5,7 @@
 #include "cli/exit_codes.hpp"
 #include "cli/json_parts.hpp"
 #include "cli/printable.hpp"
+#include "cli/transfer_report.hpp"
 
 namespace smtpkit::cli {
 namespace {
@@ -137,6 +138,13 @@ std::vector<std::string> probe_lines(const ProbeOutcome& o) {
     if (o.after_tls) {
         add_hello(lines, *o.after_tls, "over TLS");
     }
+    if (const auto names = extended_option_names(o.extended_options); !names.empty()) {
+        std::string text;
+        for (const std::string& name : names) {
+            text += (text.empty() ? "" : " ") + name;
+        }
+        lines.push_back(row("options", text));
+    }
     return lines;
 }
 
@@ -157,7 +165,8 @@ std::string probe_json(const ProbeOutcome& o) {
                 {"before_tls", hello_json(o.before_tls)},
                 {"starttls", reply_json(o.starttls_reply)},
                 {"tls", o.tls.active ? tls_json(o.tls) : Json(nullptr)},
-                {"after_tls", hello_json(o.after_tls)}};
+                {"after_tls", hello_json(o.after_tls)},
+                {"extended_options", extended_option_names(o.extended_options)}};
     if (o.rejected.active) {
         doc["rejected_certificate"] = tls_json(o.rejected);
     }

@@ -16,8 +16,9 @@
 //
 // --json: {"server", "port", "tls_mode", "greeting": reply | null,
 //          "before_tls": hello | null, "starttls": reply | null, "tls": tls | null,
-//          "after_tls": hello | null, "rejected_certificate": tls (only when the
-//          certificate was refused), "error": error (on failure)}
+//          "after_tls": hello | null, "extended_options": ["pipelining", ...] (the
+//          last EHLO as flags, transfer_report.hpp), "rejected_certificate": tls
+//          (only when the certificate was refused), "error": error (on failure)}
 //   hello = {"command": "EHLO" | "HELO", "server_name", "capabilities", "reply"};
 //   reply, tls, capabilities and error as in json_parts.hpp. "before_tls" is
 //   the plaintext session (all of it with --tls none), null with implicit TLS.

@@ -15,6 +15,7 @@
 #include "cli/helo_name.hpp"
 #include "cli/json_output.hpp"
 #include "cli/message_compose.hpp"
+#include "cli/send_batch.hpp"
 #include "cli/send_report.hpp"
 #include "cli/trace_printer.hpp"
 #include "smtpkit/protocol/address.hpp"
@@ -113,6 +114,7 @@ bool build_envelope(const SendOptions& o, Envelope& envelope, SendOutcome& out) 
         }
         envelope.to.emplace_back(std::move(canonical));
     }
+    apply_envelope_flags(o.transfer, envelope);
     return true;
 }
 
@@ -121,6 +123,7 @@ bool build_envelope(const SendOptions& o, Envelope& envelope, SendOutcome& out) 
 MessageSource watched(MessageSource inner, std::shared_ptr<std::error_code> failure) {
     auto source = std::make_shared<MessageSource>(std::move(inner));
     const auto size = source->size();
+    const auto content_class = source->content_class();
     return MessageSource(
         [source, failure](char* buf, std::size_t n, std::error_code& ec) {
             const std::size_t got = source->read(buf, n, ec);
@@ -129,7 +132,7 @@ MessageSource watched(MessageSource inner, std::shared_ptr<std::error_code> fail
             }
             return got;
         },
-        size);
+        size, content_class);
 }
 
 std::string message_file_name(const SendOptions& o) {
@@ -243,7 +246,15 @@ void deliver(const SendOptions& o, const Envelope& envelope, MessageSource messa
         }
     }
     out.stage = Stage::send;
-    out.result = client.send(envelope, std::move(message), out.ec);
+    if (o.transfer.repeat > 1) {
+        std::error_code read_ec;  // reported through read_failure
+        if (const std::optional<std::string> copy = read_all(message, read_ec)) {
+            send_repeated(client, envelope, *copy, static_cast<std::size_t>(o.transfer.repeat),
+                          out);
+        }
+    } else {
+        out.result = client.send(envelope, std::move(message), out.ec);
+    }
     if (read_failure) {
         out.stage = Stage::read_message;
         out.ec = read_failure;
@@ -278,6 +289,7 @@ ConnectOptions connect_options(const SendOptions& o) {
     ConnectOptions c;
     c.options = o.no_extended ? Option::none : Option::extended;
     apply_tls_flags(o.tls, o.port, c);
+    apply_transfer_flags(o.transfer, c);
     apply_auth_flags(o.auth, c);
     apply_proxy_flags(o.proxy, std::getenv(proxy_password_variable), c);
     c.timeout = std::chrono::seconds(o.timeout);
@@ -346,6 +358,7 @@ void add_send_flags(CLI::App& cmd, SendOptions& o) {
         ->check(helo_name_validator());
     cmd.add_flag("--no-extended", o.no_extended, "HELO only, no ESMTP extensions");
     add_tls_flags(cmd, o.tls, o.port, true);
+    add_transfer_flags(cmd, o.transfer, o.tls, o.port);
     add_auth_flags(cmd, o.auth, o.tls);
     add_proxy_flags(cmd, o.proxy);
     cmd.add_flag("--trace", o.trace, "Print the SMTP dialogue on stderr");

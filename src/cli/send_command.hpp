@@ -10,6 +10,7 @@
 #include "cli/send_outcome.hpp"
 #include "cli/subcommand.hpp"
 #include "cli/tls_flags.hpp"
+#include "cli/transfer_flags.hpp"
 #include "smtpkit/options.hpp"
 
 namespace smtpkit::cli {
@@ -28,6 +29,7 @@ struct SendOptions {
     bool trace = false;
     bool json = false;
     TlsFlags tls;
+    TransferFlags transfer;
     AuthFlags auth;
     ProxyFlags proxy;
 };

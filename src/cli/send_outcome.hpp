@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <system_error>
+#include <vector>
 
 #include "cli/auth_outcome.hpp"
 #include "smtpkit/envelope.hpp"
@@ -33,6 +34,9 @@ struct SendOutcome {
     Reply reply;            // the server's last reply when ec is set (may be empty)
     SendResult result;      // meaningful from Stage::send on
     SecurityInfo security;  // the TLS session, once connected (active: false without TLS)
+    // --repeat: every message's result, in order (see send_batch.hpp).
+    std::vector<SendResult> batch;
+    double batch_seconds = 0;
     std::optional<AuthOutcome> auth;  // set when a login was asked for and attempted
 };
 

@@ -1,6 +1,8 @@
 #include "cli/send_report.hpp"
 
 #include "cli/printable.hpp"
+#include "cli/send_batch.hpp"
+#include "cli/transfer_report.hpp"
 #include "smtpkit/error.hpp"
 
 namespace smtpkit::cli {
@@ -62,6 +64,9 @@ std::vector<std::string> summary_lines(const SendOutcome& o) {
     }
     if (r.mail_reply.positive() && r.accepted_count() > 0) {
         lines.push_back(message_line(r));
+    }
+    for (auto& more : {transfer_summary_lines(r), batch_summary_lines(o)}) {
+        lines.insert(lines.end(), more.begin(), more.end());
     }
     return lines;
 }

@@ -1127,7 +1127,7 @@ TEST(CliProbeReport, Json) {
         keys.push_back(key);
     }
     EXPECT_THAT(keys, ElementsAre("server", "port", "tls_mode", "greeting", "before_tls",
-                                  "starttls", "tls", "after_tls"));
+                                  "starttls", "tls", "after_tls", "extended_options"));
     EXPECT_EQ(j["server"], "mx.example");
     EXPECT_EQ(j["port"], 25);
     EXPECT_EQ(j["tls_mode"], "starttls");
