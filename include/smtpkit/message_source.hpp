@@ -47,11 +47,20 @@ class MessageSource {
     // declared ends the session (error::content_not_as_declared) before the
     // end of data, so the server never takes an altered message.
     std::optional<ContentClass> content_class() const { return content_class_; }
+    // True when the header section holds octets >= 128: an internationalised
+    // message (RFC 6532), sent with SMTPUTF8 where the server offers it.
+    // Known for strings and files; false for streams unless set.
+    bool eight_bit_headers() const { return eight_bit_headers_; }
+    MessageSource& set_eight_bit_headers(bool yes) {
+        eight_bit_headers_ = yes;
+        return *this;
+    }
 
   private:
     Reader reader_;
     std::optional<std::uint64_t> size_;
     std::optional<ContentClass> content_class_;
+    bool eight_bit_headers_ = false;
 };
 
 }  // namespace smtpkit

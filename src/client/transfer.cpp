@@ -12,7 +12,7 @@ namespace smtpkit {
 namespace {
 
 protocol::MessageInfo info_of(const MessageSource& source) {
-    return protocol::MessageInfo{source.size(), source.content_class()};
+    return protocol::MessageInfo{source.size(), source.content_class(), source.eight_bit_headers()};
 }
 
 }  // namespace

@@ -275,8 +275,12 @@ std::error_code plan_mail(const Envelope& envelope, const MessageInfo& info,
     if (!plan.body.empty()) {
         plan.mail_params.push_back("BODY=" + plan.body);
     }
-    // RFC 6531 3.4: a transaction with any UTF-8 address says SMTPUTF8 on MAIL.
-    if (caps.smtputf8() && needs_smtputf8(envelope)) {
+    // RFC 6531 3.4: a transaction with any UTF-8 address says SMTPUTF8 on
+    // MAIL; so does an internationalised message (RFC 6532 headers) where
+    // the server takes one. Without the offer such a message still goes as
+    // 8-bit content: what a server without SMTPUTF8 makes of its headers is
+    // its own choice, and refusing would stop mail that works today.
+    if (caps.smtputf8() && (needs_smtputf8(envelope) || info.eight_bit_headers)) {
         plan.mail_params.emplace_back("SMTPUTF8");
     }
     if (auto ec = plan_dsn(envelope, caps, plan)) {

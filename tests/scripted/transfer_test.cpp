@@ -134,6 +134,37 @@ TEST(Transfer, SwitchedOffExtensionsAreNotUsed) {
     EXPECT_EQ(r.round_trips, 4u);
 }
 
+TEST(Transfer, Utf8HeadersSaySmtputf8WhereOffered) {
+    const std::string message =
+        "From: sender@example.com\r\nSubject: Gr\xC3\xBC\xC3\x9F\xC3\xA9\r\n\r\nhi\r\n";
+    for (const bool offered : {true, false}) {
+        std::vector<std::string> extensions{"8BITMIME"};
+        if (offered) {
+            extensions.emplace_back("SMTPUTF8");
+        }
+        Script s = Script::esmtp(extensions);
+        s.expect(offered ? "MAIL FROM:<sender@example.com> BODY=8BITMIME SMTPUTF8"
+                         : "MAIL FROM:<sender@example.com> BODY=8BITMIME")
+            .send("250 ok\r\n")
+            .expect("RCPT TO:")
+            .send("250 ok\r\n");
+        s.expect("DATA").send("354 go\r\n").expect_data().send("250 queued\r\n").quit();
+        ScriptServer server(s);
+        Client client;
+        client.connect("127.0.0.1", server.port(), esmtp_options());
+        const SendResult r =
+            client.send(envelope_to({"a@example.com"}), MessageSource::from_string(message));
+        client.quit();
+        expect_server_done(server);
+        EXPECT_TRUE(r.delivered()) << "offered: " << offered;
+        const auto lines = server.lines();
+        const auto mail = std::find_if(lines.begin(), lines.end(),
+                                       [](const std::string& l) { return l.starts_with("MAIL"); });
+        ASSERT_NE(mail, lines.end());
+        EXPECT_EQ(mail->ends_with(" SMTPUTF8"), offered) << *mail;
+    }
+}
+
 TEST(Transfer, OverTheSizeLimitNothingIsWritten) {
     Script s = Script::esmtp({"PIPELINING", "SIZE 100"});
     s.quit();

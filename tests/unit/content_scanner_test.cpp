@@ -41,5 +41,26 @@ TEST(ContentScanner, ChunkingDoesNotChangeTheClass) {
     EXPECT_EQ(s.content_class(), ContentClass::eight_bit) << "never goes down";
 }
 
+TEST(ContentScanner, EightBitHeadersAreThoseBeforeTheFirstEmptyLine) {
+    const std::string utf8_subject = "Subject: Gr\xC3\xBC\xC3\x9F\xC3\xA9\r\n\r\nbody\r\n";
+    const std::string utf8_body = "Subject: hello\r\n\r\nGr\xC3\xBC\xC3\x9F\xC3\xA9\r\n";
+    const std::string bare_lf = "Subject: hello\n\nGr\xC3\xBC\xC3\x9F\n";
+    for (std::size_t cut = 0; cut <= utf8_subject.size(); ++cut) {
+        ContentScanner s;
+        s.scan(std::string_view(utf8_subject).substr(0, cut));
+        s.scan(std::string_view(utf8_subject).substr(cut));
+        EXPECT_TRUE(s.eight_bit_headers()) << "cut at " << cut;
+    }
+    for (const auto& text : {utf8_body, bare_lf}) {
+        for (std::size_t cut = 0; cut <= text.size(); ++cut) {
+            ContentScanner s;
+            s.scan(std::string_view(text).substr(0, cut));
+            s.scan(std::string_view(text).substr(cut));
+            EXPECT_FALSE(s.eight_bit_headers()) << "cut at " << cut;
+            EXPECT_EQ(s.content_class(), ContentClass::eight_bit);
+        }
+    }
+}
+
 }  // namespace
 }  // namespace smtpkit::protocol

@@ -259,6 +259,18 @@ TEST(Smtputf8, SaidForAUtf8AddressWhenOffered) {
         plan(envelope(), info(ContentClass::seven_bit), {"SMTPUTF8"}).plan.mail_params.empty());
 }
 
+TEST(Smtputf8, SaidForUtf8HeadersWhenOfferedOnly) {
+    MessageInfo i = info(ContentClass::eight_bit);
+    i.eight_bit_headers = true;
+    const Planned offered = plan(envelope(), i, {"SMTPUTF8", "8BITMIME"});
+    ASSERT_FALSE(offered.ec) << offered.ec.message();
+    EXPECT_EQ(offered.plan.mail_params, (Strings{"BODY=8BITMIME", "SMTPUTF8"}));
+    // Without the offer the message still goes, as 8-bit content.
+    const Planned not_offered = plan(envelope(), i, {"8BITMIME"});
+    ASSERT_FALSE(not_offered.ec) << not_offered.ec.message();
+    EXPECT_EQ(not_offered.plan.mail_params, (Strings{"BODY=8BITMIME"}));
+}
+
 TEST(Requiretls, NeedsTlsAndTheOffer) {
     Envelope e = envelope();
     e.require_tls = true;

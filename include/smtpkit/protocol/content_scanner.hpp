@@ -17,10 +17,18 @@ class ContentScanner {
   public:
     void scan(std::string_view chunk);
     ContentClass content_class() const { return class_; }
+    // An octet >= 128 in the header section (before the first empty line):
+    // an internationalised message (RFC 6532) that wants SMTPUTF8.
+    bool eight_bit_headers() const { return eight_bit_headers_; }
 
   private:
+    void end_line();
+
     ContentClass class_ = ContentClass::seven_bit;
-    std::size_t line_length_ = 0;  // octets of the current line, without CR/LF
+    std::size_t line_length_ = 0;  // octets since the last CR or LF
+    bool line_has_text_ = false;   // the line since the last LF has a non-CR octet
+    bool in_headers_ = true;
+    bool eight_bit_headers_ = false;
 };
 
 ContentClass classify(std::string_view content);

@@ -25,6 +25,8 @@ struct MessageInfo {
     // nullopt: unknown (a stream). Then the content is taken as 8-bit text
     // where 8BITMIME is offered (7-bit otherwise) and checked as it is sent.
     std::optional<ContentClass> content_class = ContentClass::seven_bit;
+    // UTF-8 in the header section (RFC 6532): SMTPUTF8 on MAIL when offered.
+    bool eight_bit_headers = false;
 };
 
 // What the server offers and the session may use.
