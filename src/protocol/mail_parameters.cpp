@@ -2,6 +2,7 @@
 #include "smtpkit/protocol/mail_parameters.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdlib>
 
 #include "smtpkit/error.hpp"
@@ -163,6 +164,18 @@ std::error_code plan_dsn(const Envelope& envelope, const Capabilities& caps, Mai
     return {};
 }
 
+// The server's min-by-time ("DELIVERBY 3600"); 0 when it gives none.
+long long min_by_time(const Capabilities& caps) {
+    const std::vector<std::string>* params = caps.params("DELIVERBY");
+    if (params == nullptr || params->empty()) {
+        return 0;
+    }
+    long long value = 0;
+    const std::string& text = params->front();
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    return (ec == std::errc{} && end == text.data() + text.size() && value > 0) ? value : 0;
+}
+
 // MT-PRIORITY and DELIVERBY: checked always, sent when offered, else dropped.
 std::error_code plan_advisory(const Envelope& envelope, const Capabilities& caps, MailPlan& plan) {
     if (const auto& p = envelope.mt_priority) {
@@ -179,6 +192,10 @@ std::error_code plan_advisory(const Envelope& envelope, const Capabilities& caps
         const long long seconds = by->within.count();
         // RFC 2852 4: a return (R) deadline must lie in the future.
         if (std::llabs(seconds) > max_by_time || (by->return_if_late && seconds <= 0)) {
+            return error::invalid_parameter;
+        }
+        if (caps.deliverby() && by->return_if_late && seconds < min_by_time(caps)) {
+            // RFC 2852 4: the server refuses R deadlines below its minimum.
             return error::invalid_parameter;
         }
         if (caps.deliverby()) {

@@ -299,6 +299,18 @@ TEST(MtPriority, RangeCheckedSentWhenOfferedElseDropped) {
     EXPECT_EQ(plan(e, info(ContentClass::seven_bit), {}).ec, error::invalid_parameter);
 }
 
+TEST(DeliverBy, ReturnDeadlineBelowTheServersMinimumIsRefused) {
+    Envelope e = envelope();
+    e.deliver_by = DeliverBy{std::chrono::seconds(60), true, false};
+    EXPECT_EQ(plan(e, info(ContentClass::seven_bit), {"DELIVERBY 3600"}).ec,
+              error::invalid_parameter);
+    e.deliver_by = DeliverBy{std::chrono::seconds(3600), true, false};
+    EXPECT_FALSE(plan(e, info(ContentClass::seven_bit), {"DELIVERBY 3600"}).ec);
+    // Notify mode has no minimum: the server only reports lateness.
+    e.deliver_by = DeliverBy{std::chrono::seconds(60), false, false};
+    EXPECT_FALSE(plan(e, info(ContentClass::seven_bit), {"DELIVERBY 3600"}).ec);
+}
+
 TEST(DeliverBy, FormatsModesAndChecksTheTime) {
     Envelope e = envelope();
     e.deliver_by = DeliverBy{std::chrono::seconds(3600), true, false};
