@@ -8,8 +8,8 @@
 #include <thread>
 
 #include "smtpkit/client.hpp"
-#include "support/connect_outcome.hpp"
 #include "support/aiosmtpd_server.hpp"
+#include "support/connect_outcome.hpp"
 #include "support/test_certs.hpp"
 
 namespace smtpkit::test {

@@ -44,6 +44,10 @@ struct ProxyCase {
     bool with_auth;
 };
 
+void PrintTo(const ProxyCase& c, std::ostream* os) {
+    *os << c.name;
+}
+
 ProxyServerOptions server_options(const ProxyCase& c, std::uint16_t destination_port) {
     ProxyServerOptions o;
     o.program = c.program;
@@ -153,6 +157,10 @@ struct AuthCase {
     ProxyProgram program;
     ProxyKind kind;
 };
+
+void PrintTo(const AuthCase& c, std::ostream* os) {
+    *os << c.name;
+}
 
 class ProxyCredentials : public ::testing::TestWithParam<AuthCase> {
   protected:

@@ -11,6 +11,10 @@ struct Refusal {
     std::string text;  // what last_reply().text() must hold
 };
 
+void PrintTo(const Refusal& r, std::ostream* os) {
+    *os << r.code;
+}
+
 class GreetingRefused : public ::testing::TestWithParam<Refusal> {};
 
 TEST_P(GreetingRefused, ConnectFailsWithTheReply) {

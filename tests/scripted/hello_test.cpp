@@ -55,6 +55,10 @@ struct HelloRefusal {
     std::string reply;
 };
 
+void PrintTo(const HelloRefusal& r, std::ostream* os) {
+    *os << r.code;
+}
+
 class EhloRefused : public ::testing::TestWithParam<HelloRefusal> {};
 
 TEST_P(EhloRefused, ConnectFailsWithoutTryingHelo) {

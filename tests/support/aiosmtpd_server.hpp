@@ -29,6 +29,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,13 @@ enum class AiosmtpdTls {
     starttls,  // STARTTLS offered (and required with require_starttls)
     implicit,  // TLS from the first byte
 };
+
+// Readable test names and failure messages.
+inline void PrintTo(AiosmtpdTls mode, std::ostream* os) {
+    *os << (mode == AiosmtpdTls::starttls   ? "starttls"
+            : mode == AiosmtpdTls::implicit ? "implicit"
+                                            : "none");
+}
 
 struct AiosmtpdAuth {
     std::string user;

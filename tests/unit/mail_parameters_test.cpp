@@ -149,6 +149,10 @@ struct BodyCase {
     bool chunked;
 };
 
+void PrintTo(const BodyCase& c, std::ostream* os) {
+    *os << c.name;
+}
+
 class BodyChoice : public ::testing::TestWithParam<BodyCase> {};
 
 TEST_P(BodyChoice, DeclaresOrRefuses) {

@@ -346,6 +346,10 @@ struct RcptCase {
     std::vector<int> codes;  // one per recipient
 };
 
+void PrintTo(const RcptCase& c, std::ostream* os) {
+    *os << c.name;
+}
+
 class MixedRecipients : public ::testing::TestWithParam<std::tuple<RcptCase, bool>> {};
 
 TEST_P(MixedRecipients, EachRecipientGetsItsOwnReply) {
