@@ -72,6 +72,7 @@ struct ScriptedStep {
     std::vector<std::pair<std::uint16_t, long>> started;  // port, ms after start
     std::vector<std::function<void(std::error_code)>> hanging;
     std::vector<tcp::socket*> hanging_sockets;
+    std::vector<bool> hanging_open_at_end;  // run_race: is_open() of each, before teardown
 
     ConnectStep step() {
         return [this](tcp::socket& socket, const tcp::endpoint& e,
@@ -109,6 +110,14 @@ RaceOutcome run_race(std::vector<tcp::endpoint> endpoints, ScriptedStep& script,
                                EXPECT_EQ(socket.is_open(), !ec);
                            });
     io.run_for(5s);
+    // The hanging steps hold the race; it must go before the io_context its
+    // timer and sockets belong to.
+    for (const tcp::socket* socket : script.hanging_sockets) {
+        script.hanging_open_at_end.push_back(socket->is_open());
+    }
+    script.hanging.clear();
+    script.hanging_sockets.clear();
+    race.reset();
     return out;
 }
 
@@ -124,8 +133,8 @@ TEST(ConnectRace, BlackholedFirstAddressCostsOneStagger) {
     std::printf("[ measure ] blackholed first address (injected): working second after %ld ms\n",
                 o.elapsed_ms);
     // The loser was closed when the winner connected.
-    ASSERT_EQ(script.hanging_sockets.size(), 1u);
-    EXPECT_FALSE(script.hanging_sockets[0]->is_open());
+    ASSERT_EQ(script.hanging_open_at_end.size(), 1u);
+    EXPECT_FALSE(script.hanging_open_at_end[0]);
 }
 
 TEST(ConnectRace, FailureStartsTheNextAttemptAtOnce) {
@@ -168,8 +177,8 @@ TEST(ConnectRace, EmptyListFails) {
 
 // The connection's timeout bounds the whole race, not each attempt.
 TEST(ConnectRace, TimeoutBoundsTheWholeRace) {
+    asio::io_context io;  // first, so that it goes last: the race lives in `script`
     ScriptedStep script;
-    asio::io_context io;
     Connection connection(io.get_executor());
     ConnectSettings settings;
     settings.step = script.step();

@@ -125,7 +125,7 @@ TEST(HttpConnect, MalformedResponsesAreProtocolErrors) {
         "HTTP/1.1 200 OK\r\nno colon here\r\n\r\n",
         "HTTP/1.1 200 OK\r\n: empty name\r\n\r\n",
         "HTTP/1.1 200 OK\r\nBad Name: x\r\n\r\n",
-        std::string("HTTP/1.1 200 OK\r\nX: a\0b\r\n\r\n", 29),
+        std::string("HTTP/1.1 200 OK\r\nX: a\0b\r\n\r\n", 27),  // the NUL included
         "HTTP/1.1 200 OK\r\nX: " + std::string(9000, 'a') + "\r\n\r\n",
     };
     for (const std::string& r : responses) {
