@@ -18,6 +18,15 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// A handler's error handed to another thread. (Not asio::use_future with a
+// failing operation: the exception_ptr it carries across threads is counted
+// inside libstdc++, which ThreadSanitizer cannot see, so it reports a race.)
+std::pair<std::promise<std::error_code>, std::future<std::error_code>> completion() {
+    std::promise<std::error_code> p;
+    auto f = p.get_future();
+    return {std::move(p), std::move(f)};
+}
+
 Script one_message() {
     return Script::esmtp({"PIPELINING", "8BITMIME"})
         .expect("MAIL FROM:<sender@example.com>")
@@ -113,14 +122,10 @@ TEST(AsyncApi, BlockingCallOnAnAsynchronousClientIsWrongMode) {
 
 TEST(AsyncApi, AsynchronousCallOnABlockingClientIsWrongMode) {
     Client client;
-    auto done = client.async_noop(asio::use_future);
-    ASSERT_EQ(done.wait_for(std::chrono::seconds(2)), std::future_status::ready);
-    try {
-        done.get();
-        ADD_FAILURE() << "no error";
-    } catch (const std::system_error& e) {
-        EXPECT_EQ(e.code(), error::wrong_mode);
-    }
+    auto done = completion();
+    client.async_noop([&](std::error_code ec, Reply) { done.first.set_value(ec); });
+    ASSERT_EQ(done.second.wait_for(std::chrono::seconds(2)), std::future_status::ready);
+    EXPECT_EQ(done.second.get(), error::wrong_mode);
 }
 
 TEST(AsyncApi, ASecondOperationWhileOneRunsIsRefused) {
@@ -194,19 +199,15 @@ TEST(AsyncApi, CancelFromAnotherThreadEndsAStalledOperationPromptly) {
         std::lock_guard lock(kinds_mutex);
         kinds.push_back(e.kind);
     });
-    auto noop = client.async_noop(asio::use_future);
+    auto noop = completion();
+    client.async_noop([&](std::error_code ec, Reply) { noop.first.set_value(ec); });
     std::this_thread::sleep_for(Millis(200));
     const auto cancelled_at = Clock::now();
     std::thread([&] { client.cancel(); }).join();
-    ASSERT_EQ(noop.wait_for(std::chrono::seconds(2)), std::future_status::ready);
+    ASSERT_EQ(noop.second.wait_for(std::chrono::seconds(2)), std::future_status::ready);
     const auto ended_at = Clock::now();
     EXPECT_LT(ended_at - cancelled_at, Millis(100));
-    try {
-        noop.get();
-        ADD_FAILURE() << "the NOOP was not cancelled";
-    } catch (const std::system_error& e) {
-        EXPECT_EQ(e.code(), error::cancelled);
-    }
+    EXPECT_EQ(noop.second.get(), error::cancelled);
     EXPECT_FALSE(client.connected()) << "never reused mid-reply";
     work.reset();
     runner.join();
