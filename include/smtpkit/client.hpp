@@ -1,9 +1,15 @@
-// smtpkit::Client: one SMTP session, blocking. Every call waits at most the
-// connect timeout for each read and write; a silent server fails the call
-// with smtpkit::error::timeout.
+// smtpkit::Client: one SMTP session, blocking or asynchronous. Every wait is
+// bounded by the connect timeout for each read and write; a silent server
+// fails the call with smtpkit::error::timeout.
 //
-// Each operation has two forms: one that throws smtpkit::system_error, and
-// one that takes std::error_code& and does not throw. A 4xx/5xx reply is an
+// Each operation has three forms: one that throws smtpkit::system_error, one
+// that takes std::error_code& and does not throw, and async_...(token) taking
+// an Asio completion token (a callback, asio::use_future, asio::use_awaitable).
+// A Client made with Client() is blocking (it runs its own io_context inside
+// each call); a Client made with Client(executor) is asynchronous (its
+// operations run on that executor, which the caller runs). A blocking call on
+// an asynchronous client, or the reverse, fails with error::wrong_mode. Both
+// modes run the same engine. A 4xx/5xx reply is an
 // answer, not an exception, wherever the session can go on: send() reports
 // each recipient's reply in its SendResult; verify()/expand()/command()
 // return the reply. Where the session cannot go on (greeting, EHLO, MAIL FROM
@@ -20,14 +26,20 @@
 #include <thread>
 #include <vector>
 
+#include <asio/any_io_executor.hpp>
+#include <asio/async_result.hpp>
+
 #include "smtpkit/auth.hpp"
+#include "smtpkit/detail/async_handler.hpp"
 #include "smtpkit/envelope.hpp"
 #include "smtpkit/error.hpp"
+#include "smtpkit/events.hpp"
 #include "smtpkit/message_source.hpp"
 #include "smtpkit/options.hpp"
 #include "smtpkit/protocol/capabilities.hpp"
 #include "smtpkit/reply.hpp"
 #include "smtpkit/tls.hpp"
+#include "smtpkit/transfer_status.hpp"
 
 namespace smtpkit {
 
@@ -47,7 +59,12 @@ using TraceHandler = std::function<void(TraceDirection, std::string_view line)>;
 
 class Client {
   public:
+    // Blocking use: the client owns an io_context and runs it in each call.
     Client();
+    // Asynchronous use: the async_ operations run on `executor` (the caller
+    // runs its context); completion handlers run on their associated
+    // executor, by default this one.
+    explicit Client(asio::any_io_executor executor);
     ~Client();
     Client(const Client&) = delete;
     Client& operator=(const Client&) = delete;
@@ -109,6 +126,93 @@ class Client {
     // Closes the connection at once, without QUIT.
     void disconnect() noexcept;
 
+    // --- asynchronous forms -------------------------------------------------
+    // The same operations, completing with the error the error_code& form
+    // would set (so with use_awaitable a refused send() throws; wrap the
+    // token in asio::experimental::as_tuple to get the code instead). One
+    // operation at a time: a second one while one runs completes with
+    // error::operation_in_progress. The thread check is made when the
+    // operation is started (for use_awaitable: when it is awaited). The
+    // arguments are copied; a MessageSource is moved in.
+    template <asio::completion_token_for<void(std::error_code)> Token>
+    auto async_connect(std::string_view host, std::uint16_t port, const ConnectOptions& options,
+                       Token&& token) {
+        return asio::async_initiate<Token, void(std::error_code)>(
+            [this](auto handler, std::string h, std::uint16_t p, ConnectOptions o) {
+                start_connect(std::move(h), p, std::move(o), erase<std::error_code>(handler));
+            },
+            token, std::string(host), port, options);
+    }
+    template <asio::completion_token_for<void(std::error_code)> Token>
+    auto async_authenticate(std::string_view user, std::string_view secret, AuthMechanism mechanism,
+                            Token&& token) {
+        return asio::async_initiate<Token, void(std::error_code)>(
+            [this](auto handler, std::string u, std::string s, AuthMechanism m) {
+                start_authenticate(std::move(u), std::move(s), m, erase<std::error_code>(handler));
+            },
+            token, std::string(user), std::string(secret), mechanism);
+    }
+    template <asio::completion_token_for<void(std::error_code, SendResult)> Token>
+    auto async_send(const Envelope& envelope, MessageSource message, Token&& token) {
+        return asio::async_initiate<Token, void(std::error_code, SendResult)>(
+            [this](auto handler, Envelope e, MessageSource m) {
+                start_send(std::move(e), std::move(m), erase<std::error_code, SendResult>(handler));
+            },
+            token, envelope, std::move(message));
+    }
+    template <asio::completion_token_for<void(std::error_code, std::vector<SendResult>)> Token>
+    auto async_send_many(std::vector<OutgoingMessage> messages, Token&& token) {
+        return asio::async_initiate<Token, void(std::error_code, std::vector<SendResult>)>(
+            [this](auto handler, std::vector<OutgoingMessage> m) {
+                start_send_many(std::move(m),
+                                erase<std::error_code, std::vector<SendResult>>(handler));
+            },
+            token, std::move(messages));
+    }
+    template <asio::completion_token_for<void(std::error_code, Reply)> Token>
+    auto async_reset(Token&& token) {
+        return async_simple(SimpleCommand::reset, {}, std::forward<Token>(token));
+    }
+    template <asio::completion_token_for<void(std::error_code, Reply)> Token>
+    auto async_noop(Token&& token) {
+        return async_simple(SimpleCommand::noop, {}, std::forward<Token>(token));
+    }
+    template <asio::completion_token_for<void(std::error_code, Reply)> Token>
+    auto async_verify(std::string_view address, Token&& token) {
+        return async_simple(SimpleCommand::verify, address, std::forward<Token>(token));
+    }
+    template <asio::completion_token_for<void(std::error_code, Reply)> Token>
+    auto async_expand(std::string_view list, Token&& token) {
+        return async_simple(SimpleCommand::expand, list, std::forward<Token>(token));
+    }
+    template <asio::completion_token_for<void(std::error_code, Reply)> Token>
+    auto async_command(std::string_view line, Token&& token) {
+        return async_simple(SimpleCommand::raw, line, std::forward<Token>(token));
+    }
+    template <asio::completion_token_for<void(std::error_code)> Token>
+    auto async_quit(Token&& token) {
+        return asio::async_initiate<Token, void(std::error_code)>(
+            [this](auto handler) { start_quit(erase<std::error_code>(handler)); }, token);
+    }
+
+    // The executor the operations run on (for a blocking client: its own
+    // io_context's, which only runs inside its blocking calls).
+    asio::any_io_executor get_executor() const noexcept;
+
+    // --- events and transfer status -------------------------------------------
+    // The handler receives the events of every operation, blocking or not
+    // (see events.hpp for the thread it runs on). All kinds start enabled.
+    // Frozen events are held, in order, and delivered when unfrozen (on the
+    // thread that unfreezes); while frozen more than 65,536 are held, later
+    // ones are dropped. These controls may be called from any thread.
+    void set_event_handler(EventHandler handler);
+    void enable_events(bool enabled);  // every kind
+    void enable_event(EventKind kind, bool enabled);
+    bool event_enabled(EventKind kind) const noexcept;
+    void freeze_events(bool frozen);
+    // The current or last send()'s progress; safe from any thread.
+    TransferStatus transfer_status() const;
+
     // --- threads and cancellation ------------------------------------------
     // A Client belongs to the thread that created it. A call from another
     // thread fails with error::not_owner (the throwing forms throw it) and
@@ -122,9 +226,10 @@ class Client {
     // a connected client; the caller makes sure no call is running then.
     std::thread::id attach_thread(std::thread::id thread = {});
     std::thread::id owner_thread() const noexcept;
-    // Safe from any thread: the call in progress (connect, send, ...) ends
-    // promptly with error::cancelled and the connection is closed, never
-    // reused mid-reply. Without a call in progress it does nothing.
+    // Safe from any thread: the call in progress (connect, send, ..., blocking
+    // or asynchronous) ends promptly with error::cancelled and the
+    // connection is closed, never reused mid-reply. It is posted to the
+    // client's executor. Without a call in progress it does nothing.
     void cancel() noexcept;
 
     bool connected() const noexcept;
@@ -150,7 +255,40 @@ class Client {
     struct Impl;  // src/client/client_impl.hpp
 
   private:
-    std::unique_ptr<Impl> impl_;
+    enum class SimpleCommand { reset, noop, verify, expand, raw };
+    using ErrorHandler = detail::UniqueHandler<std::error_code>;
+    using ReplyHandler = detail::UniqueHandler<std::error_code, Reply>;
+    using SendHandler = detail::UniqueHandler<std::error_code, SendResult>;
+    using SendManyHandler = detail::UniqueHandler<std::error_code, std::vector<SendResult>>;
+
+    template <class... Args, class Handler>
+    detail::UniqueHandler<Args...> erase(Handler& handler) const {
+        return detail::erase_handler<Args...>(std::move(handler), handler_executor());
+    }
+    template <class Token>
+    auto async_simple(SimpleCommand which, std::string_view argument, Token&& token) {
+        return asio::async_initiate<Token, void(std::error_code, Reply)>(
+            [this](auto handler, SimpleCommand w, std::string a) {
+                start_simple(w, std::move(a), erase<std::error_code, Reply>(handler));
+            },
+            token, which, std::string(argument));
+    }
+    // The executor for handlers without their own: the client's, or for a
+    // blocking client (whose io_context runs only inside its calls) the
+    // system executor.
+    asio::any_io_executor handler_executor() const noexcept;
+    void start_connect(std::string host, std::uint16_t port, ConnectOptions options,
+                       ErrorHandler handler);
+    void start_authenticate(std::string user, std::string secret, AuthMechanism mechanism,
+                            ErrorHandler handler);
+    void start_send(Envelope envelope, MessageSource message, SendHandler handler);
+    void start_send_many(std::vector<OutgoingMessage> messages, SendManyHandler handler);
+    void start_simple(SimpleCommand which, std::string argument, ReplyHandler handler);
+    void start_quit(ErrorHandler handler);
+
+    // Shared with the operations in flight, which keep it alive until they
+    // complete (a Client destroyed meanwhile cancels them).
+    std::shared_ptr<Impl> impl_;
 };
 
 }  // namespace smtpkit

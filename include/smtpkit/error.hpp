@@ -43,6 +43,7 @@ enum class error {
     session_failed,         // the session hit an earlier error and must be closed
     no_recipients,          // send() with an empty recipient list
     not_owner,              // called from a thread that does not own the client
+    wrong_mode,             // a blocking call on an asynchronous client, or the reverse
 
     // --- time and cancellation ---
     timeout,    // the server did not answer within the timeout

@@ -86,6 +86,7 @@ int exit_code_for_smtpkit(error e, const Reply& reply, const SendResult& result)
         case error::operation_in_progress:
         case error::session_failed:
         case error::not_owner:
+        case error::wrong_mode:
             return EX_SOFTWARE;
 
         case error::starttls_refused:

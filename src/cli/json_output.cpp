@@ -71,6 +71,8 @@ const char* smtpkit_error_name(error e) {
             return "no_recipients";
         case error::not_owner:
             return "not_owner";
+        case error::wrong_mode:
+            return "wrong_mode";
         case error::timeout:
             return "timeout";
         case error::cancelled:

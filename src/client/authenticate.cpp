@@ -83,19 +83,24 @@ const char* to_string(AuthMechanism m) noexcept {
     return m == AuthMechanism::automatic ? "automatic" : "automatic_token";
 }
 
-void Client::Impl::authenticate(std::string_view user, std::string_view secret,
-                                AuthMechanism wanted, std::error_code& ec) {
+Awaitable<void> Client::Impl::authenticate(std::string user, std::string secret,
+                                           AuthMechanism wanted, std::error_code& ec) {
+    // The caller's copy of the secret is wiped however this ends.
+    struct Wipe {
+        std::string& s;
+        ~Wipe() { OPENSSL_cleanse(s.data(), s.size()); }
+    } wipe{secret};
     ec.clear();
     last_detail.clear();
     if (!ready(ec)) {
         finish(ec);
-        return;
+        co_return;
     }
     const bool encrypted = connection->tls_active();
     if (tls_required && !encrypted) {
         // Cannot happen after a successful connect(); never send AUTH anyway.
         finish(ec = make_error_code(error::starttls_not_offered));
-        return;
+        co_return;
     }
     const Mechanism mechanism =
         choose(wanted, session->capabilities(), encrypted || allow_insecure_auth, ec);
@@ -104,39 +109,19 @@ void Client::Impl::authenticate(std::string_view user, std::string_view secret,
     }
     if (ec) {
         finish(ec);
-        return;
+        co_return;
     }
-    protocol::sasl::Credentials credentials{std::string(user), std::string(secret), {},
-                                            peer_host, peer_port};
+    protocol::sasl::Credentials credentials{std::move(user), secret, {}, peer_host, peer_port};
     auto authenticator = protocol::sasl::make_authenticator(mechanism, credentials, ec);
     OPENSSL_cleanse(credentials.secret.data(), credentials.secret.size());
     if (ec) {
         finish(ec);
-        return;
+        co_return;
     }
     tracer.info(std::string("authenticating with ") + protocol::sasl::name(mechanism));
     session->authenticate(std::move(authenticator));
-    run(ec);
+    co_await run(ec);
     finish(ec);
-}
-
-void Client::authenticate(std::string_view user, std::string_view secret,
-                          AuthMechanism mechanism) {
-    std::error_code ec;
-    authenticate(user, secret, mechanism, ec);
-    if (ec) {
-        impl_->raise(ec);
-    }
-}
-
-void Client::authenticate(std::string_view user, std::string_view secret,
-                          AuthMechanism mechanism, std::error_code& ec) {
-    ec.clear();
-    client::CallGuard call(impl_->calls, ec);
-    if (!call) {
-        return;
-    }
-    impl_->authenticate(user, secret, mechanism, ec);
 }
 
 }  // namespace smtpkit

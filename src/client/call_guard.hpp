@@ -19,8 +19,9 @@ namespace smtpkit::client {
 struct CallState {
     std::atomic<std::thread::id> owner{std::this_thread::get_id()};
     std::atomic<bool> free_thread{false};
-    std::atomic<std::uint64_t> running{0};  // the call in progress; 0: none
-    std::uint64_t calls = 0;                // touched only by the caller of the moment
+    std::atomic<std::uint64_t> running{0};      // the call in progress; 0: none
+    std::uint64_t calls = 0;                    // touched only by the caller of the moment
+    std::atomic<std::uint64_t> async_calls{0};  // asynchronous clients' calls (any thread)
 
     bool caller_allowed() const noexcept {
         return free_thread.load() || owner.load() == std::this_thread::get_id();

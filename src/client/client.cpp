@@ -1,21 +1,205 @@
-// smtpkit::Client's public face: the throwing and error_code& forms of each
-// operation, over Client::Impl.
+// smtpkit::Client's public face: the throwing, error_code& and asynchronous
+// forms of each operation. Every form runs the same coroutine over
+// Client::Impl (client_impl.hpp): the blocking ones on the private
+// io_context, the async_ ones on the client's executor.
 #include "smtpkit/client.hpp"
 
 #include <asio/post.hpp>
+#include <asio/system_executor.hpp>
+#include <variant>
 
 #include "client/client_impl.hpp"
 
 namespace smtpkit {
+namespace {
 
-Client::Client() : impl_(std::make_unique<Impl>()) {}
-Client::~Client() = default;
+using Impl = Client::Impl;
+using ImplPtr = std::shared_ptr<Impl>;
+
+// What an operation gives back: the error its error_code& form would set,
+// and its value (std::monostate for the void operations).
+template <class T>
+struct Outcome {
+    std::error_code ec;
+    T value{};
+};
+using Nothing = std::monostate;
+
+Awaitable<Outcome<Nothing>> connect_op(ImplPtr d, std::string host, std::uint16_t port,
+                                       ConnectOptions options) {
+    Outcome<Nothing> out;
+    if (d->session) {
+        d->last_error = out.ec = make_error_code(error::already_connected);
+        co_return out;
+    }
+    d->calls.free_thread.store(has(options.options, Option::free_thread));
+    co_await d->connect(std::move(host), port, std::move(options), out.ec);
+    d->last_error = out.ec;
+    co_return out;
+}
+
+Awaitable<Outcome<Nothing>> authenticate_op(ImplPtr d, std::string user, std::string secret,
+                                            AuthMechanism mechanism) {
+    Outcome<Nothing> out;
+    co_await d->authenticate(std::move(user), std::move(secret), mechanism, out.ec);
+    co_return out;
+}
+
+Awaitable<Outcome<SendResult>> send_op(ImplPtr d, Envelope envelope, MessageSource message) {
+    Outcome<SendResult> out;
+    out.value = co_await d->send(std::move(envelope), std::move(message), out.ec);
+    co_return out;
+}
+
+Awaitable<Outcome<std::vector<SendResult>>> send_many_op(ImplPtr d,
+                                                         std::vector<OutgoingMessage> messages) {
+    Outcome<std::vector<SendResult>> out;
+    out.value = co_await d->send_many(std::move(messages), out.ec);
+    co_return out;
+}
+
+Awaitable<Outcome<Reply>> simple_op(ImplPtr d, protocol::Command cmd) {
+    Outcome<Reply> out;
+    out.value = co_await d->simple(std::move(cmd), out.ec);
+    co_return out;
+}
+
+Awaitable<Outcome<Nothing>> quit_op(ImplPtr d) {
+    Outcome<Nothing> out;
+    co_await d->quit(out.ec);
+    co_return out;
+}
+
+// An exception out of an operation (no memory, a throwing message reader)
+// ends the session: it may have stopped anywhere.
+template <class T>
+void settle(Impl& d, std::exception_ptr failure, Outcome<T>& out) {
+    if (failure) {
+        out = {};
+        out.ec = make_error_code(error::session_failed);
+        try {
+            std::rethrow_exception(failure);
+        } catch (const std::exception& e) {
+            d.last_detail = e.what();
+        } catch (...) {
+        }
+        d.close(out.ec);
+        d.last_error = out.ec;
+    }
+    d.report(out.ec);
+}
+
+// The blocking form: the thread check, then the operation on the private
+// io_context.
+template <class T>
+T run_blocking(const ImplPtr& d, Awaitable<Outcome<T>> op, std::error_code& ec,
+               bool allow_any_thread = false) {
+    ec.clear();
+    if (d->async_mode) {
+        ec = make_error_code(error::wrong_mode);
+        return {};
+    }
+    client::CallGuard call(d->calls, ec, allow_any_thread);
+    if (!call) {
+        return {};
+    }
+    std::optional<Outcome<T>> out = d->block(std::move(op));
+    if (!out) {
+        out.emplace();
+        out->ec = make_error_code(error::session_failed);
+        d->close(out->ec);
+    }
+    d->report(out->ec);
+    ec = out->ec;
+    return std::move(out->value);
+}
+
+template <class Handler, class T>
+void deliver(Handler& handler, std::error_code ec, T value) {
+    if constexpr (std::is_same_v<T, Nothing>) {
+        handler(ec);
+    } else {
+        handler(ec, std::move(value));
+    }
+}
+
+// The asynchronous form: admitted on the caller's thread, run on the
+// client's executor. The operation holds the Impl, so a Client destroyed
+// meanwhile does not pull it away (its destructor cancels the operation).
+template <class T, class Handler>
+void run_async(const ImplPtr& d, Awaitable<Outcome<T>> op, Handler handler,
+               bool allow_any_thread = false) {
+    if (const std::error_code refused = d->begin_async(allow_any_thread)) {
+        // Never inside the initiating call: through the handler's executor.
+        asio::post(
+            d->async_mode ? d->executor : asio::any_io_executor(asio::system_executor()),
+            [handler = std::move(handler), refused]() mutable { deliver(handler, refused, T{}); });
+        return;
+    }
+    asio::co_spawn(
+        d->executor, std::move(op),
+        [d, handler = std::move(handler)](std::exception_ptr failure, Outcome<T> out) mutable {
+            settle(*d, failure, out);
+            d->end_async();
+            deliver(handler, out.ec, std::move(out.value));
+        });
+}
+
+protocol::Command simple_command(int which, std::string argument) {
+    switch (which) {
+        case 0:
+            return protocol::Command::rset();
+        case 1:
+            return protocol::Command::noop();
+        case 2:
+            return protocol::Command::vrfy(std::move(argument));
+        case 3:
+            return protocol::Command::expn(std::move(argument));
+        default:
+            return protocol::Command::raw(std::move(argument));
+    }
+}
+
+// The throwing form of a simple command: a refusal is an answer, not an error.
+template <class Call>
+Reply reply_or_raise(Call&& call, const Impl& impl) {
+    std::error_code ec;
+    Reply reply = call(ec);
+    if (ec && ec != error::command_refused) {
+        impl.raise(ec);
+    }
+    return reply;
+}
+
+}  // namespace
+
+Client::Client() : impl_(std::make_shared<Impl>()) {}
+Client::Client(asio::any_io_executor executor)
+    : impl_(std::make_shared<Impl>(std::move(executor))) {}
+
+// An asynchronous operation still running holds the Impl; it is cancelled,
+// and its handler still runs (with error::cancelled).
+Client::~Client() {
+    if (impl_ && impl_->async_mode) {
+        cancel();
+    }
+}
 Client::Client(Client&&) noexcept = default;
 Client& Client::operator=(Client&&) noexcept = default;
+
+asio::any_io_executor Client::get_executor() const noexcept {
+    return impl_->executor;
+}
+
+asio::any_io_executor Client::handler_executor() const noexcept {
+    return impl_->async_mode ? impl_->executor : asio::any_io_executor(asio::system_executor());
+}
 
 void Client::set_trace(TraceHandler handler) {
     impl_->tracer.set_handler(std::move(handler));
 }
+
+// --- connect ----------------------------------------------------------------
 
 void Client::connect(std::string_view host, std::uint16_t port, const ConnectOptions& options) {
     std::error_code ec;
@@ -27,20 +211,40 @@ void Client::connect(std::string_view host, std::uint16_t port, const ConnectOpt
 
 void Client::connect(std::string_view host, std::uint16_t port, const ConnectOptions& options,
                      std::error_code& ec) {
-    ec.clear();
-    const bool free_thread = has(options.options, Option::free_thread);
-    client::CallGuard call(impl_->calls, ec, free_thread);
-    if (!call) {
-        return;
-    }
-    if (impl_->session) {
-        impl_->last_error = ec = make_error_code(error::already_connected);
-        return;
-    }
-    impl_->calls.free_thread.store(free_thread);
-    impl_->connect(std::string(host), port, options, ec);
-    impl_->last_error = ec;
+    run_blocking(impl_, connect_op(impl_, std::string(host), port, options), ec,
+                 has(options.options, Option::free_thread));
 }
+
+void Client::start_connect(std::string host, std::uint16_t port, ConnectOptions options,
+                           ErrorHandler handler) {
+    const bool free_thread = has(options.options, Option::free_thread);
+    run_async(impl_, connect_op(impl_, std::move(host), port, std::move(options)),
+              std::move(handler), free_thread);
+}
+
+// --- authenticate -------------------------------------------------------------
+
+void Client::authenticate(std::string_view user, std::string_view secret, AuthMechanism mechanism) {
+    std::error_code ec;
+    authenticate(user, secret, mechanism, ec);
+    if (ec) {
+        impl_->raise(ec);
+    }
+}
+
+void Client::authenticate(std::string_view user, std::string_view secret, AuthMechanism mechanism,
+                          std::error_code& ec) {
+    run_blocking(impl_, authenticate_op(impl_, std::string(user), std::string(secret), mechanism),
+                 ec);
+}
+
+void Client::start_authenticate(std::string user, std::string secret, AuthMechanism mechanism,
+                                ErrorHandler handler) {
+    run_async(impl_, authenticate_op(impl_, std::move(user), std::move(secret), mechanism),
+              std::move(handler));
+}
+
+// --- send -------------------------------------------------------------------------
 
 // A refused recipient list or message is an answer (in the SendResult), not
 // an exception; everything else that stops the send is.
@@ -54,12 +258,11 @@ SendResult Client::send(const Envelope& envelope, MessageSource message) {
 }
 
 SendResult Client::send(const Envelope& envelope, MessageSource message, std::error_code& ec) {
-    ec.clear();
-    client::CallGuard call(impl_->calls, ec);
-    if (!call) {
-        return {};
-    }
-    return impl_->send(envelope, message, ec);
+    return run_blocking(impl_, send_op(impl_, envelope, std::move(message)), ec);
+}
+
+void Client::start_send(Envelope envelope, MessageSource message, SendHandler handler) {
+    run_async(impl_, send_op(impl_, std::move(envelope), std::move(message)), std::move(handler));
 }
 
 std::vector<SendResult> Client::send_many(std::vector<OutgoingMessage> messages) {
@@ -73,38 +276,14 @@ std::vector<SendResult> Client::send_many(std::vector<OutgoingMessage> messages)
 
 std::vector<SendResult> Client::send_many(std::vector<OutgoingMessage> messages,
                                           std::error_code& ec) {
-    ec.clear();
-    client::CallGuard call(impl_->calls, ec);
-    if (!call) {
-        return {};
-    }
-    return impl_->send_many(messages, ec);
+    return run_blocking(impl_, send_many_op(impl_, std::move(messages)), ec);
 }
 
-namespace {
-
-// The throwing form of a simple command: a refusal is an answer, not an error.
-template <class Call>
-Reply reply_or_raise(Call&& call, const Client::Impl& impl) {
-    std::error_code ec;
-    Reply reply = call(ec);
-    if (ec && ec != error::command_refused) {
-        impl.raise(ec);
-    }
-    return reply;
+void Client::start_send_many(std::vector<OutgoingMessage> messages, SendManyHandler handler) {
+    run_async(impl_, send_many_op(impl_, std::move(messages)), std::move(handler));
 }
 
-// A simple command behind the thread check.
-Reply guarded_simple(Client::Impl& impl, protocol::Command cmd, std::error_code& ec) {
-    ec.clear();
-    client::CallGuard call(impl.calls, ec);
-    if (!call) {
-        return {};
-    }
-    return impl.simple(std::move(cmd), ec);
-}
-
-}  // namespace
+// --- simple commands -----------------------------------------------------------------
 
 Reply Client::reset() {
     return reply_or_raise([&](std::error_code& ec) { return reset(ec); }, *impl_);
@@ -123,20 +302,27 @@ Reply Client::command(std::string_view line) {
 }
 
 Reply Client::reset(std::error_code& ec) {
-    return guarded_simple(*impl_, protocol::Command::rset(), ec);
+    return run_blocking(impl_, simple_op(impl_, protocol::Command::rset()), ec);
 }
 Reply Client::noop(std::error_code& ec) {
-    return guarded_simple(*impl_, protocol::Command::noop(), ec);
+    return run_blocking(impl_, simple_op(impl_, protocol::Command::noop()), ec);
 }
 Reply Client::verify(std::string_view address, std::error_code& ec) {
-    return guarded_simple(*impl_, protocol::Command::vrfy(std::string(address)), ec);
+    return run_blocking(impl_, simple_op(impl_, protocol::Command::vrfy(std::string(address))), ec);
 }
 Reply Client::expand(std::string_view list, std::error_code& ec) {
-    return guarded_simple(*impl_, protocol::Command::expn(std::string(list)), ec);
+    return run_blocking(impl_, simple_op(impl_, protocol::Command::expn(std::string(list))), ec);
 }
 Reply Client::command(std::string_view line, std::error_code& ec) {
-    return guarded_simple(*impl_, protocol::Command::raw(std::string(line)), ec);
+    return run_blocking(impl_, simple_op(impl_, protocol::Command::raw(std::string(line))), ec);
 }
+
+void Client::start_simple(SimpleCommand which, std::string argument, ReplyHandler handler) {
+    run_async(impl_, simple_op(impl_, simple_command(static_cast<int>(which), std::move(argument))),
+              std::move(handler));
+}
+
+// --- quit, disconnect, cancel -----------------------------------------------------------
 
 void Client::quit() {
     std::error_code ec;
@@ -147,47 +333,49 @@ void Client::quit() {
 }
 
 void Client::quit(std::error_code& ec) {
-    ec.clear();
-    client::CallGuard call(impl_->calls, ec);
-    if (!call) {
-        return;
-    }
-    auto& d = *impl_;
-    if (!d.session) {
-        return;
-    }
-    if (d.connection && d.connection->is_open() && d.session->usable()) {
-        d.session->quit();
-        d.run(ec);
-    }
-    d.close();
-    d.last_error = ec;
+    run_blocking(impl_, quit_op(impl_), ec);
 }
 
+void Client::start_quit(ErrorHandler handler) {
+    run_async(impl_, quit_op(impl_), std::move(handler));
+}
+
+// Closes at once, unless an asynchronous operation runs on the executor:
+// then the connection is the executor's to touch, and the close is a
+// cancel() of that operation.
 void Client::disconnect() noexcept {
     if (!impl_->calls.caller_allowed()) {
         return;  // not this thread's client: cancel() is the cross-thread way
     }
+    if (impl_->async_mode && impl_->calls.running.load() != 0) {
+        cancel();
+        return;
+    }
     impl_->close();
 }
 
-// Posted to the client's own io_context, so the connection is touched only
-// by the thread running the call; the call number makes a cancel that
-// arrives after its call ended a no-op instead of a trap for the next call.
+// Posted to the client's executor, so the connection is touched only by the
+// thread running the call; the call number makes a cancel that arrives
+// after its call ended a no-op instead of a trap for the next call.
 void Client::cancel() noexcept {
-    Impl* d = impl_.get();
-    if (d == nullptr) {
+    if (!impl_) {
         return;
     }
-    const std::uint64_t call = d->calls.running.load();
+    const std::uint64_t call = impl_->calls.running.load();
     if (call == 0) {
         return;
     }
     try {
-        asio::post(d->io, [d, call] {
-            if (d->calls.running.load() == call && d->connection) {
-                d->tracer.info("cancelled by the caller");
+        asio::post(impl_->executor, [weak = std::weak_ptr<Impl>(impl_), call] {
+            const auto d = weak.lock();
+            if (!d || d->calls.running.load() != call) {
+                return;
+            }
+            d->tracer.info("cancelled by the caller");
+            if (d->connection) {
                 d->connection->cancel();
+            } else {
+                d->cancel_requested = call;  // the operation has not begun yet
             }
         });
     } catch (const std::exception&) {
@@ -205,6 +393,29 @@ std::thread::id Client::attach_thread(std::thread::id thread) {
 std::thread::id Client::owner_thread() const noexcept {
     return impl_->calls.owner.load();
 }
+
+// --- events and status ----------------------------------------------------------------------
+
+void Client::set_event_handler(EventHandler handler) {
+    impl_->events.set_handler(std::move(handler));
+}
+void Client::enable_events(bool enabled) {
+    impl_->events.enable_all(enabled);
+}
+void Client::enable_event(EventKind kind, bool enabled) {
+    impl_->events.enable(kind, enabled);
+}
+bool Client::event_enabled(EventKind kind) const noexcept {
+    return impl_->events.enabled(kind);
+}
+void Client::freeze_events(bool frozen) {
+    impl_->events.freeze(frozen);
+}
+TransferStatus Client::transfer_status() const {
+    return impl_->meter.status();
+}
+
+// --- observers ----------------------------------------------------------------------------------
 
 bool Client::connected() const noexcept {
     return impl_->session && impl_->connection && impl_->connection->is_open() &&

@@ -1,10 +1,12 @@
 // Running operations on the session: the driver loop, transactions, simple
-// commands, and what becomes of their outcome.
+// commands, and what becomes of their outcome. Each is a coroutine
+// (client_impl.hpp says how the two modes run them).
 #include "client/client_impl.hpp"
 
 #include <utility>
 #include <vector>
 
+#include "client/await.hpp"
 #include "client/driver.hpp"
 
 namespace smtpkit {
@@ -56,49 +58,62 @@ void Client::Impl::raise(std::error_code ec) const {
     throw system_error(ec);
 }
 
+// Every protocol event passes here: traces, last_reply(), and the Command
+// event per reply.
 void Client::Impl::observe(const protocol::Event& event) {
     tracer.on_event(event);
     if (const auto* r = std::get_if<protocol::ReplyReceived>(&event)) {
         last_reply = r->reply;
+        if (events.wants(EventKind::command)) {
+            Event e = client::make_event(EventKind::command);
+            e.command = r->verb ? protocol::to_string(*r->verb) : "";
+            e.reply = r->reply;
+            events.raise(std::move(e));
+        }
     } else if (std::holds_alternative<protocol::HelloDone>(event)) {
         capabilities = session->capabilities();
     }
 }
 
-// Runs the driver until the session completes the operation in progress.
-protocol::Event Client::Impl::run(std::error_code& ec) {
-    std::optional<protocol::Event> done;
+client::Driver Client::Impl::make_driver() {
     client::Driver driver(*connection, *session, timeout,
                           [this](const protocol::Event& e) { observe(e); });
-    driver.async_run([&done](protocol::Event e) { done = std::move(e); });
-    io.restart();
-    io.run();
-    if (!done) {
-        // The io_context ran dry without a completion: cannot happen while
-        // every wait is bounded, but never report success on it.
-        done = protocol::OperationFailed{make_error_code(error::session_failed), {}};
+    if (events.wants(EventKind::read) || events.wants(EventKind::write)) {
+        driver.set_io_observer([this](bool wrote, std::size_t n) {
+            events.raise(client::make_event(wrote ? EventKind::write : EventKind::read, {}, n));
+        });
     }
-    if (const auto* failed = std::get_if<protocol::OperationFailed>(&*done)) {
+    return driver;
+}
+
+// Runs the driver until the session completes the operation in progress.
+Awaitable<protocol::Event> Client::Impl::run(std::error_code& ec) {
+    client::Driver driver = make_driver();
+    protocol::Event done = co_await client::suspend_for<protocol::Event>(
+        [&driver](auto resume) { driver.async_run(std::move(resume)); });
+    if (const auto* failed = std::get_if<protocol::OperationFailed>(&done)) {
         ec = failed->ec;
     }
-    return std::move(*done);
+    co_return done;
 }
 
-void Client::Impl::flush(std::error_code& ec) {
-    client::Driver driver(*connection, *session, timeout,
-                          [this](const protocol::Event& e) { observe(e); });
-    driver.async_flush([&ec](std::error_code e) { ec = e; });
-    io.restart();
-    io.run();
+Awaitable<std::error_code> Client::Impl::flush() {
+    client::Driver driver = make_driver();
+    co_return co_await client::suspend_for<std::error_code>(
+        [&driver](auto resume) { driver.async_flush(std::move(resume)); });
 }
 
-void Client::Impl::close() {
+void Client::Impl::close(std::error_code why) {
+    const bool was_open = connection && connection->is_open();
     if (connection) {
         connection->close();
     }
     security.active = false;  // the rest stays readable: what the session had
     connection.reset();
     session.reset();
+    if (was_open) {
+        events.raise(client::make_event(EventKind::disconnect, why));
+    }
 }
 
 bool Client::Impl::ready(std::error_code& ec) {
@@ -118,20 +133,20 @@ bool Client::Impl::ready(std::error_code& ec) {
 std::error_code Client::Impl::finish(std::error_code ec) {
     last_error = ec;
     if (session && !session->usable()) {
-        close();
+        close(ec ? ec : session->failure());
     }
     return ec;
 }
 
-Reply Client::Impl::simple(protocol::Command cmd, std::error_code& ec) {
+Awaitable<Reply> Client::Impl::simple(protocol::Command cmd, std::error_code& ec) {
     ec.clear();
     last_detail.clear();
     if (!ready(ec)) {
         finish(ec);
-        return {};
+        co_return Reply{};
     }
     session->command(std::move(cmd));
-    protocol::Event done = run(ec);
+    protocol::Event done = co_await run(ec);
     Reply reply;
     if (const auto* c = std::get_if<protocol::CommandDone>(&done)) {
         reply = c->reply;
@@ -139,25 +154,58 @@ Reply Client::Impl::simple(protocol::Command cmd, std::error_code& ec) {
             // An answer, not a failure: the reply goes back to the caller,
             // and last_error() says it was a refusal.
             last_error = make_error_code(error::command_refused);
-            return reply;
+            co_return reply;
         }
     }
     finish(ec);
-    return reply;
+    co_return reply;
 }
 
-SendResult Client::Impl::send(const Envelope& envelope, MessageSource& message,
-                              std::error_code& ec) {
+Awaitable<void> Client::Impl::quit(std::error_code& ec) {
+    ec.clear();
+    if (!session) {
+        co_return;
+    }
+    if (connection && connection->is_open() && session->usable()) {
+        session->quit();
+        co_await run(ec);
+    }
+    close(ec);
+    last_error = ec;
+}
+
+namespace {
+
+// The octets to come, when every message's size is known.
+std::uint64_t known_total(const std::vector<Client::Impl::Job>& jobs) {
+    std::uint64_t total = 0;
+    for (const auto& job : jobs) {
+        const auto size = job.source->size();
+        if (!size) {
+            return 0;
+        }
+        total += *size;
+    }
+    return total;
+}
+
+}  // namespace
+
+Awaitable<SendResult> Client::Impl::send(Envelope envelope, MessageSource message,
+                                         std::error_code& ec) {
     ec.clear();
     last_detail.clear();
     if (!ready(ec)) {
         finish(ec);
         SendResult refused;
         refused.error = ec;
-        return refused;
+        co_return refused;
     }
     std::error_code session_ec;
-    SendResult result = std::move(transfer({Job{&envelope, &message}}, session_ec).front());
+    const std::vector<Job> jobs{Job{&envelope, &message}};
+    meter.begin(known_total(jobs));
+    SendResult result = std::move((co_await transfer(jobs, session_ec)).front());
+    meter.end();
     ec = result.error ? result.error : session_ec;
     result.error = ec;
     // last_reply() becomes the reply that decided it (not the RSET that
@@ -166,13 +214,13 @@ SendResult Client::Impl::send(const Envelope& envelope, MessageSource& message,
         last_reply = *decisive;
     }
     finish(ec);
-    return result;
+    co_return result;
 }
 
 // A refusal is that message's answer; only a failure of the session itself
 // is the call's error, and the messages it left undecided say so.
-std::vector<SendResult> Client::Impl::send_many(std::vector<OutgoingMessage>& messages,
-                                                std::error_code& ec) {
+Awaitable<std::vector<SendResult>> Client::Impl::send_many(std::vector<OutgoingMessage> messages,
+                                                           std::error_code& ec) {
     ec.clear();
     last_detail.clear();
     if (!ready(ec)) {
@@ -181,16 +229,18 @@ std::vector<SendResult> Client::Impl::send_many(std::vector<OutgoingMessage>& me
         for (auto& r : refused) {
             r.error = ec;
         }
-        return refused;
+        co_return refused;
     }
     std::vector<Job> jobs;
     jobs.reserve(messages.size());
     for (auto& m : messages) {
         jobs.push_back({&m.envelope, &m.message});
     }
-    std::vector<SendResult> results = transfer(jobs, ec);
+    meter.begin(known_total(jobs));
+    std::vector<SendResult> results = co_await transfer(jobs, ec);
+    meter.end();
     finish(ec);
-    return results;
+    co_return results;
 }
 
 }  // namespace smtpkit

@@ -5,6 +5,7 @@
 
 #include <array>
 
+#include "client/await.hpp"
 #include "client/client_impl.hpp"
 #include "smtpkit/protocol/address.hpp"
 #include "transport/tls_context.hpp"
@@ -25,8 +26,8 @@ std::string local_host_name() {
 
 }  // namespace
 
-void Client::Impl::connect(const std::string& host, std::uint16_t port,
-                           const ConnectOptions& options, std::error_code& ec) {
+Awaitable<void> Client::Impl::connect(std::string host, std::uint16_t port, ConnectOptions options,
+                                      std::error_code& ec) {
     last_reply = {};
     last_detail.clear();
     capabilities = {};
@@ -43,14 +44,14 @@ void Client::Impl::connect(const std::string& host, std::uint16_t port,
     allow_insecure_auth = options.allow_insecure_auth;
     if (has(opts, Option::tunnel) && !options.proxy.enabled()) {
         ec = make_error_code(error::proxy_not_configured);  // never a silent direct connection
-        return;
+        co_return;
     }
 
     if (implicit || starttls) {
         transport::TlsPolicy policy{verify, has(opts, Option::secure_fallback), options.tls};
         tls_context = transport::make_tls_context(policy, ec, last_detail);
         if (ec) {
-            return;
+            co_return;
         }
     }
     protocol::SessionConfig config;
@@ -61,83 +62,85 @@ void Client::Impl::connect(const std::string& host, std::uint16_t port,
     config.window = options.transfer.window;
     config.tls_active = implicit;  // the handshake comes before the greeting
     transfer_options = options.transfer;
-    connection.emplace(io.get_executor());
+    connection.emplace(executor);
     session.emplace(config);
+    apply_pending_cancel();
 
-    open_path(host, real_port, options, ec);
+    co_await open_path(host, real_port, options, ec);
+    // Connect: the path to the server is open (or could not be opened).
+    events.raise(client::make_event(EventKind::connect, ec));
     if (!ec && implicit) {
-        handshake(host, verify, true, ec);
+        co_await handshake(host, verify, true, ec);
     }
     if (!ec) {
-        greet_and_hello(ec);
+        co_await greet_and_hello(ec);
     }
     if (!ec && starttls) {
-        upgrade_with_starttls(host, verify, ec);
+        co_await upgrade_with_starttls(host, verify, ec);
     }
     if (ec) {
-        close();
+        close(ec);
     }
 }
 
-void Client::Impl::open_path(const std::string& host, std::uint16_t port,
-                             const ConnectOptions& options, std::error_code& ec) {
+Awaitable<void> Client::Impl::open_path(const std::string& host, std::uint16_t port,
+                                        const ConnectOptions& options, std::error_code& ec) {
     const ProxyOptions& proxy = options.proxy;
     const bool prefer_ipv6 = has(options.options, Option::prefer_ipv6);
     if (!proxy.enabled()) {
         tracer.info("connecting to " + host + " port " + std::to_string(port));
-        open_tcp(host, port, prefer_ipv6, ec);
-        return;
+        co_await open_tcp(host, port, prefer_ipv6, ec);
+        co_return;
     }
     if (proxy.host.empty() || proxy.port == 0) {
         ec = make_error_code(error::proxy_invalid_settings);
         last_detail = "the proxy needs a host and a port";
-        return;
+        co_return;
     }
     // The credentials are never traced: only the kind and address.
     tracer.info("connecting to " + host + " port " + std::to_string(port) + " through " +
                 to_string(proxy.kind) + " " + proxy.host + " port " + std::to_string(proxy.port));
-    open_tcp(proxy.host, proxy.port, prefer_ipv6, ec);
+    co_await open_tcp(proxy.host, proxy.port, prefer_ipv6, ec);
     if (!ec && proxy.kind != ProxyKind::port_forward) {
-        open_tunnel(host, port, proxy, ec);
+        co_await open_tunnel(host, port, proxy, ec);
     }
 }
 
-void Client::Impl::open_tunnel(const std::string& host, std::uint16_t port,
-                               const ProxyOptions& proxy, std::error_code& ec) {
+Awaitable<void> Client::Impl::open_tunnel(const std::string& host, std::uint16_t port,
+                                          const ProxyOptions& proxy, std::error_code& ec) {
     const auto handshake =
         protocol::make_proxy_handshake(proxy.kind, {host, port, proxy.user, proxy.password});
-    transport::async_open_tunnel(*connection, *handshake, timeout,
-                                 [&ec](std::error_code e) { ec = e; });
-    io.restart();
-    io.run();
+    ec = co_await client::suspend_for<std::error_code>([&](auto resume) {
+        transport::async_open_tunnel(*connection, *handshake, timeout, std::move(resume));
+    });
     if (ec) {
         last_detail = handshake->detail();
-        return;
+        co_return;
     }
     tracer.info("tunnel open to " + host + " port " + std::to_string(port));
 }
 
-void Client::Impl::open_tcp(const std::string& host, std::uint16_t port, bool prefer_ipv6,
-                            std::error_code& ec) {
+Awaitable<void> Client::Impl::open_tcp(const std::string& host, std::uint16_t port,
+                                       bool prefer_ipv6, std::error_code& ec) {
     transport::ConnectSettings settings;
     settings.prefer_ipv6 = prefer_ipv6;
-    connection->async_connect(host, port, settings, timeout, [&ec](std::error_code e) { ec = e; });
-    io.restart();
-    io.run();
+    ec = co_await client::suspend_for<std::error_code>([&](auto resume) {
+        connection->async_connect(host, port, settings, timeout, std::move(resume));
+    });
     if (!ec) {
         tracer.info("connected to " + connection->remote_endpoint());
     }
 }
 
-void Client::Impl::handshake(const std::string& host, bool verify, bool implicit,
-                             std::error_code& ec) {
-    connection->async_handshake(*tls_context, host, verify, implicit, timeout,
-                                [&ec](std::error_code e) { ec = e; });
-    io.restart();
-    io.run();
+Awaitable<void> Client::Impl::handshake(const std::string& host, bool verify, bool implicit,
+                                        std::error_code& ec) {
+    ec = co_await client::suspend_for<std::error_code>([&](auto resume) {
+        connection->async_handshake(*tls_context, host, verify, implicit, timeout,
+                                    std::move(resume));
+    });
     if (ec) {
         last_detail = connection->tls_detail();
-        return;
+        co_return;
     }
     security = connection->security_info();
     capabilities = {};  // what the server said in plaintext no longer counts
@@ -147,39 +150,39 @@ void Client::Impl::handshake(const std::string& host, bool verify, bool implicit
                                : "NOT verified (" + info.verify_result + ")"));
 }
 
-void Client::Impl::greet_and_hello(std::error_code& ec) {
-    protocol::Event done = run(ec);
+Awaitable<void> Client::Impl::greet_and_hello(std::error_code& ec) {
+    protocol::Event done = co_await run(ec);
     if (!ec && std::holds_alternative<protocol::Greeted>(done)) {
         session->hello();
-        run(ec);
+        co_await run(ec);
     }
 }
 
 // RFC 3207: STARTTLS, the handshake, then EHLO again over TLS. Whatever the
 // server said in plaintext is forgotten by the session.
-void Client::Impl::upgrade_with_starttls(const std::string& host, bool verify,
-                                         std::error_code& ec) {
+Awaitable<void> Client::Impl::upgrade_with_starttls(const std::string& host, bool verify,
+                                                    std::error_code& ec) {
     if (!session->capabilities().starttls()) {
         // Also the case when EHLO was refused and only HELO worked.
         ec = make_error_code(error::starttls_not_offered);
-        return;
+        co_return;
     }
     session->starttls();
-    const protocol::Event done = run(ec);
+    const protocol::Event done = co_await run(ec);
     if (ec) {
-        return;
+        co_return;
     }
     if (!std::holds_alternative<protocol::TlsHandshakeNeeded>(done)) {
         ec = make_error_code(error::session_failed);
-        return;
+        co_return;
     }
-    handshake(host, verify, false, ec);
+    co_await handshake(host, verify, false, ec);
     if (ec) {
-        return;
+        co_return;
     }
     session->tls_established();
     session->hello();
-    run(ec);
+    co_await run(ec);
 }
 
 }  // namespace smtpkit

@@ -38,6 +38,7 @@ void Driver::pump() {
                                         on_transport_error(ec);
                                         return;
                                     }
+                                    wrote(n);
                                     session_.consume_output(n);
                                     pump();
                                 });
@@ -52,6 +53,7 @@ void Driver::pump() {
                                             on_transport_error(ec);
                                             return;
                                         } else {
+                                            read(n);
                                             session_.feed(std::string_view(buffer_.data(), n));
                                         }
                                         pump();
@@ -62,6 +64,18 @@ void Driver::pump() {
     // never started. Report it rather than wait forever.
     session_.feed_error(make_error_code(error::session_failed));
     deliver_events();
+}
+
+void Driver::wrote(std::size_t n) {
+    if (io_observer_) {
+        io_observer_(true, n);
+    }
+}
+
+void Driver::read(std::size_t n) {
+    if (io_observer_) {
+        io_observer_(false, n);
+    }
 }
 
 void Driver::on_transport_error(std::error_code ec) {
@@ -82,6 +96,7 @@ void Driver::async_flush(FlushHandler handler) {
                 handler(ec);
                 return;
             }
+            wrote(n);
             session_.consume_output(n);
             async_flush(std::move(handler));
         });
@@ -100,6 +115,7 @@ void Driver::async_poll(FlushHandler handler) {
             } else if (ec) {
                 session_.feed_error(ec);
             } else {
+                read(n);
                 session_.feed(std::string_view(buffer_.data(), n));
             }
             async_poll(std::move(handler));

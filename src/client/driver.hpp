@@ -1,8 +1,8 @@
 // Runs a protocol::Session over a transport::Connection: writes what the
 // session wants written, reads when it waits for replies, and stops at the
-// session's next completion event. The blocking Client runs it on its own
-// io_context; the asynchronous API runs the same driver on the caller's
-// executor, so the flow exists once.
+// session's next completion event. The client's coroutines await it (on the
+// private io_context of a blocking client, or on the caller's executor), so
+// the flow exists once.
 #pragma once
 
 #include <array>
@@ -20,6 +20,8 @@ class Driver {
     using Observer = std::function<void(const protocol::Event&)>;
     using CompletionHandler = std::function<void(protocol::Event)>;
     using FlushHandler = std::function<void(std::error_code)>;
+    // Told of every completed write (true) and read (false) and its size.
+    using IoObserver = std::function<void(bool wrote, std::size_t octets)>;
 
     Driver(transport::Connection& connection, protocol::Session& session,
            transport::Duration timeout, Observer observer)
@@ -27,6 +29,8 @@ class Driver {
           session_(session),
           timeout_(timeout),
           observer_(std::move(observer)) {}
+
+    void set_io_observer(IoObserver observer) { io_observer_ = std::move(observer); }
 
     // Moves bytes until the session queues a completion event, which the
     // handler receives. Every non-completion event goes to the observer first.
@@ -46,11 +50,14 @@ class Driver {
     void pump();
     bool deliver_events();
     void on_transport_error(std::error_code ec);
+    void wrote(std::size_t n);
+    void read(std::size_t n);
 
     transport::Connection& connection_;
     protocol::Session& session_;
     transport::Duration timeout_;
     Observer observer_;
+    IoObserver io_observer_;
     CompletionHandler handler_;
     std::array<char, std::size_t{16} * 1024> buffer_{};
 };

@@ -5,6 +5,7 @@
 #include <map>
 #include <utility>
 
+#include "client/await.hpp"
 #include "client/client_impl.hpp"
 #include "client/driver.hpp"
 
@@ -17,8 +18,8 @@ protocol::MessageInfo info_of(const MessageSource& source) {
 
 }  // namespace
 
-std::vector<SendResult> Client::Impl::transfer(const std::vector<Job>& jobs,
-                                               std::error_code& session_ec) {
+Awaitable<std::vector<SendResult>> Client::Impl::transfer(const std::vector<Job>& jobs,
+                                                          std::error_code& session_ec) {
     std::vector<SendResult> results(jobs.size());
     std::map<std::size_t, std::size_t> job_of;  // transaction id -> job
     std::size_t next = 0;
@@ -34,7 +35,7 @@ std::vector<SendResult> Client::Impl::transfer(const std::vector<Job>& jobs,
             break;  // every begun transaction is decided; nothing more can begin
         }
         std::error_code ec;
-        protocol::Event done = run(ec);
+        protocol::Event done = co_await run(ec);
         if (const auto* ready_for = std::get_if<protocol::ReadyForData>(&done)) {
             const auto it = job_of.find(ready_for->transaction);
             if (it == job_of.end()) {
@@ -44,7 +45,7 @@ std::vector<SendResult> Client::Impl::transfer(const std::vector<Job>& jobs,
                 reader.emplace(*jobs[it->second].source, transfer_options.chunk_size);
                 reader_for = ready_for->transaction;
             }
-            write_content(*reader);
+            co_await write_content(*reader, jobs[it->second].source->size().value_or(0));
         } else if (auto* tx = std::get_if<protocol::TransactionDone>(&done)) {
             const auto it = job_of.find(tx->transaction);
             if (it != job_of.end()) {
@@ -67,14 +68,24 @@ std::vector<SendResult> Client::Impl::transfer(const std::vector<Job>& jobs,
     for (const auto& [id, job] : job_of) {
         results[job].error = session_ec ? session_ec : make_error_code(error::session_failed);
     }
-    return results;
+    co_return results;
 }
 
 // Streams content while the session wants it: each chunk but the last is
 // written at once (memory stays at one chunk), with a look at the replies
 // that have come meanwhile, so a refusal stops the rest (RFC 3030 2). The
 // last chunk stays queued, so the next message's commands join its write.
-void Client::Impl::write_content(client::ContentReader& reader) {
+// Progress counts the message's octets as they go to the session: from 0 to
+// the total (the size when known beforehand, else the octets read), rising.
+Awaitable<void> Client::Impl::write_content(client::ContentReader& reader, std::uint64_t total) {
+    std::uint64_t done = 0;
+    const auto progress = [&](bool last) {
+        const std::uint64_t of = last || total < done ? done : total;
+        events.raise(client::make_event(EventKind::progress, {}, done, of));
+    };
+    if (events.wants(EventKind::progress)) {
+        progress(false);
+    }
     while (session->content_wanted()) {
         bool last = false;
         std::error_code read_ec;
@@ -83,31 +94,32 @@ void Client::Impl::write_content(client::ContentReader& reader) {
             // The message cannot be completed: drop the connection rather
             // than end a truncated message the server would deliver.
             session->feed_error(read_ec);
-            return;
+            co_return;
         }
         session->send_chunk(chunk, last);
-        std::error_code ec;
+        done += chunk.size();
+        meter.add(chunk.size());
+        if (events.wants(EventKind::progress)) {
+            progress(last);
+        }
         if (last) {
             tracer.info("message content: " + std::to_string(reader.total()) + " octets");
             if (session->pending_output().size() >= transfer_options.chunk_size) {
-                flush(ec);
+                co_await flush();
             }
-            return;
+            co_return;
         }
-        flush(ec);
-        if (ec) {
-            return;
+        if (co_await flush()) {
+            co_return;
         }
-        poll();
+        co_await poll();
     }
 }
 
-void Client::Impl::poll() {
-    client::Driver driver(*connection, *session, timeout,
-                          [this](const protocol::Event& e) { observe(e); });
-    driver.async_poll([](std::error_code) {});
-    io.restart();
-    io.run();
+Awaitable<void> Client::Impl::poll() {
+    client::Driver driver = make_driver();
+    co_await client::suspend_for<std::error_code>(
+        [&driver](auto resume) { driver.async_poll(std::move(resume)); });
 }
 
 }  // namespace smtpkit

@@ -68,6 +68,9 @@ class ErrorCategory final : public std::error_category {
                 return "the message has no recipients";
             case error::not_owner:
                 return "this thread does not own the client (see attach_thread)";
+            case error::wrong_mode:
+                return "a blocking call on an asynchronous client, or an asynchronous call on "
+                       "a blocking one";
             case error::timeout:
                 return "the server did not answer in time";
             case error::cancelled:
@@ -253,7 +256,7 @@ class ConditionCategory final : public std::error_category {
                            e == error::starttls_injection || e == error::sasl_bad_challenge ||
                            e == error::proxy_protocol_error;
                 case condition::misuse:
-                    return (e >= error::invalid_character && e <= error::not_owner) ||
+                    return (e >= error::invalid_character && e <= error::wrong_mode) ||
                            e == error::auth_insecure || e == error::sasl_invalid_input ||
                            e == error::already_authenticated || e == error::proxy_not_configured ||
                            e == error::proxy_invalid_settings || e == error::invalid_parameter ||
