@@ -121,6 +121,16 @@ Awaitable<void> Client::Impl::authenticate(std::string user, std::string secret,
     tracer.info(std::string("authenticating with ") + protocol::sasl::name(mechanism));
     session->authenticate(std::move(authenticator));
     co_await run(ec);
+    if (ec && session && !session->auth_server_error().empty()) {
+        // OAuth's JSON status says why a token failed (expired, wrong scope).
+        std::string account = session->auth_server_error();
+        for (char& c : account) {  // the server's text, shown to people: no controls
+            if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+                c = ' ';
+            }
+        }
+        last_detail = "the server's account of the failure: " + account;
+    }
     finish(ec);
 }
 

@@ -67,6 +67,7 @@ void Session::authenticate(std::unique_ptr<sasl::Authenticator> authenticator) {
             deferred_initial_ = std::move(initial);  // sent on the first 334
         }
     }
+    auth_server_error_.clear();
     authenticator_ = std::move(authenticator);
     auth_error_ = {};
     challenges_ = 0;
@@ -122,6 +123,7 @@ void Session::on_auth(const Reply& reply) {
     }
     const std::unique_ptr<sasl::Authenticator> authenticator = std::move(authenticator_);
     deferred_initial_.reset();
+    auth_server_error_.assign(authenticator->server_error());
     if (reply.code == 235 && !auth_error_) {
         if (const std::error_code ec = authenticator->complete(); ec) {
             // The server let us in without proving it knows the password

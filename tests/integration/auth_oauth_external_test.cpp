@@ -7,6 +7,7 @@
 // client certificate the server maps to the account and is refused without
 // one or with one naming someone else. Also `smtpkit send --oauth-token-file`
 // end to end. No token shows in any trace, error or CLI output.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
@@ -113,6 +114,9 @@ TEST_P(AuthBearer, WrongTokenIsRefusedAfterTheErrorChallenge) {
     EXPECT_EQ(ec, error::auth_credentials_invalid) << ec.message() << "\n" << trace.dump();
     EXPECT_EQ(client.last_reply().code, 535) << client.last_reply().summary();
     EXPECT_TRUE(trace.has("S: 334 ")) << trace.dump();
+    // The server's JSON status (why the token failed) reaches the caller.
+    EXPECT_THAT(client.last_error_detail(), ::testing::HasSubstr("\"status\""))
+        << client.last_error_detail();
 
     // The session goes on, not logged in.
     ASSERT_TRUE(client.connected());

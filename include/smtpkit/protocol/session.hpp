@@ -165,6 +165,9 @@ class Session {
     // OperationFailed (auth_* / sasl_* errors). Secrets never appear in events.
     void authenticate(std::unique_ptr<sasl::Authenticator> authenticator);
     bool authenticated() const { return authenticated_; }
+    // The server's own account of the last failed exchange, sent inside it
+    // (OAUTHBEARER/XOAUTH2's JSON status, SCRAM's e=); empty otherwise.
+    const std::string& auth_server_error() const { return auth_server_error_; }
     bool tls_active() const { return tls_active_; }
     void quit();
 
@@ -287,6 +290,7 @@ class Session {
     std::error_code auth_error_;                   // why we cancelled with "*"
     std::size_t challenges_ = 0;
     bool authenticated_ = false;
+    std::string auth_server_error_;
     bool tls_active_ = false;
 
     Capabilities caps_;
