@@ -58,18 +58,8 @@ class CliAuth : public ::testing::Test {
     CliRun run(const std::vector<std::string>& args) {
         std::vector<std::string> argv{SMTPKIT_CLI_PATH};
         argv.insert(argv.end(), args.begin(), args.end());
-        const auto out_file = dir_.path() / ("out" + std::to_string(runs_));
-        const auto err_file = dir_.path() / ("err" + std::to_string(runs_));
-        ++runs_;
-        CliRun result;
-        ChildProcess child(argv, out_file, err_file);
-        if (child.wait_for_exit(std::chrono::seconds(30)) && child.wait_status() &&
-            WIFEXITED(*child.wait_status())) {
-            result.status = WEXITSTATUS(*child.wait_status());
-        }
-        child.stop();
-        result.out = read_file(out_file);
-        result.err = read_file(err_file);
+        const CommandOutput output = run_capture(argv, std::chrono::seconds(30));
+        CliRun result{output.exit_code, output.out, output.err};
         watch_.add_text("stdout", result.out);
         watch_.add_text("stderr", result.err);
         return result;
@@ -120,7 +110,6 @@ class CliAuth : public ::testing::Test {
     void expect_no_secret() const { watch_.expect_no_secret(secret); }
 
     TempDir dir_{"smtpkit-cli-auth-"};
-    int runs_ = 0;
     SecretWatch watch_{user};
 };
 

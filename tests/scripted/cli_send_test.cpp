@@ -44,18 +44,8 @@ class CliSend : public ::testing::Test {
             // sh -c 'exec "$@" < file' sh smtpkit args...
             argv.insert(argv.begin(), {"/bin/sh", "-c", "exec \"$@\" < \"$0\"", shell_stdin});
         }
-        const auto out_file = dir_.path() / ("out" + std::to_string(runs_));
-        const auto err_file = dir_.path() / ("err" + std::to_string(runs_));
-        ++runs_;
-        CliRun result;
-        ChildProcess child(argv, out_file, err_file);
-        if (child.wait_for_exit(std::chrono::seconds(30)) && child.wait_status() &&
-            WIFEXITED(*child.wait_status())) {
-            result.status = WEXITSTATUS(*child.wait_status());
-        }
-        child.stop();
-        result.out = read_file(out_file);
-        result.err = read_file(err_file);
+        const CommandOutput output = run_capture(argv, std::chrono::seconds(30));
+        CliRun result{output.exit_code, output.out, output.err};
         return result;
     }
 
@@ -76,7 +66,6 @@ class CliSend : public ::testing::Test {
     }
 
     TempDir dir_{"smtpkit-cli-"};
-    int runs_ = 0;
 };
 
 // Greeting, EHLO, then MAIL and one RCPT per reply in `rcpt_replies`.

@@ -50,18 +50,8 @@ class CliTransfer : public ::testing::Test {
     CliRun run(const std::vector<std::string>& args) {
         std::vector<std::string> argv{SMTPKIT_CLI_PATH};
         argv.insert(argv.end(), args.begin(), args.end());
-        const auto out_file = dir_.path() / ("out" + std::to_string(runs_));
-        const auto err_file = dir_.path() / ("err" + std::to_string(runs_));
-        ++runs_;
-        CliRun result;
-        ChildProcess child(argv, out_file, err_file);
-        if (child.wait_for_exit(std::chrono::seconds(30)) && child.wait_status() &&
-            WIFEXITED(*child.wait_status())) {
-            result.status = WEXITSTATUS(*child.wait_status());
-        }
-        child.stop();
-        result.out = read_file(out_file);
-        result.err = read_file(err_file);
+        const CommandOutput output = run_capture(argv, std::chrono::seconds(30));
+        CliRun result{output.exit_code, output.out, output.err};
         return result;
     }
 
@@ -84,7 +74,6 @@ class CliTransfer : public ::testing::Test {
 
     TempDir dir_{"smtpkit-cli-transfer-"};
     std::string message_file_;
-    int runs_ = 0;
 };
 
 void expect_done(ScriptServer& server) {
