@@ -19,30 +19,41 @@ namespace smtpkit::client {
 struct CallState {
     std::atomic<std::thread::id> owner{std::this_thread::get_id()};
     std::atomic<bool> free_thread{false};
-    std::atomic<std::uint64_t> running{0};      // the call in progress; 0: none
-    std::uint64_t calls = 0;                    // touched only by the caller of the moment
-    std::atomic<std::uint64_t> async_calls{0};  // asynchronous clients' calls (any thread)
+    std::atomic<std::uint64_t> running{0};    // the call in progress; 0: none
+    std::atomic<std::uint64_t> next_call{0};  // numbers calls, blocking and asynchronous
 
     bool caller_allowed() const noexcept {
         return free_thread.load() || owner.load() == std::this_thread::get_id();
     }
+
+    // The door of every call, in both modes: the thread check, then one
+    // operation at a time (a second one, e.g. from an event handler or two
+    // free_thread callers at once, is refused rather than interleaved).
+    std::error_code admit(bool allow_any_thread) noexcept {
+        if (!allow_any_thread && !caller_allowed()) {
+            return make_error_code(error::not_owner);
+        }
+        std::uint64_t idle = 0;
+        if (!running.compare_exchange_strong(idle, ++next_call)) {
+            return make_error_code(error::operation_in_progress);
+        }
+        return {};
+    }
+    void release() noexcept { running.store(0); }
 };
 
+// admit() and release() around a blocking call.
 class CallGuard {
   public:
     // `allow_any_thread`: connect() with Option::free_thread.
     CallGuard(CallState& state, std::error_code& ec, bool allow_any_thread = false)
         : state_(state) {
-        if (!allow_any_thread && !state.caller_allowed()) {
-            ec = make_error_code(error::not_owner);
-            return;
-        }
-        admitted_ = true;
-        state_.running.store(++state_.calls);
+        ec = state.admit(allow_any_thread);
+        admitted_ = !ec;
     }
     ~CallGuard() {
         if (admitted_) {
-            state_.running.store(0);
+            state_.release();
         }
     }
     CallGuard(const CallGuard&) = delete;

@@ -16,20 +16,11 @@ std::error_code Client::Impl::begin_async(bool allow_any_thread) {
     if (!async_mode) {
         return make_error_code(error::wrong_mode);
     }
-    if (!allow_any_thread && !calls.caller_allowed()) {
-        return make_error_code(error::not_owner);
-    }
-    // One operation at a time; the number lets cancel() end this one only.
-    std::uint64_t idle = 0;
-    const std::uint64_t call = ++calls.async_calls;
-    if (!calls.running.compare_exchange_strong(idle, call)) {
-        return make_error_code(error::operation_in_progress);
-    }
-    return {};
+    return calls.admit(allow_any_thread);
 }
 
 void Client::Impl::end_async() noexcept {
-    calls.running.store(0);
+    calls.release();
 }
 
 void Client::Impl::apply_pending_cancel() {
