@@ -203,5 +203,30 @@ TEST(Cancel, WithoutACallInProgressDoesNothing) {
     EXPECT_THAT(server.mismatches(), ::testing::IsEmpty());
 }
 
+// A call made while another runs (here from an event handler, on the same
+// thread) is refused, never interleaved into the running dialogue.
+TEST(ThreadModel, ASecondBlockingCallWhileOneRunsIsRefused) {
+    ScriptServer server(noop_then_quit());
+    Client client;
+    client.connect("127.0.0.1", server.port(), esmtp_options());
+    std::vector<std::error_code> nested;
+    client.set_event_handler([&](const Event& e) {
+        if (e.kind == EventKind::command) {
+            std::error_code ec;
+            client.noop(ec);
+            nested.push_back(ec);
+        }
+    });
+    EXPECT_EQ(client.noop().code, 250);
+    ASSERT_FALSE(nested.empty());
+    for (const auto& ec : nested) {
+        EXPECT_EQ(ec, error::operation_in_progress) << ec.message();
+    }
+    client.set_event_handler({});
+    client.quit();
+    EXPECT_TRUE(server.wait_done());
+    EXPECT_THAT(server.mismatches(), ::testing::IsEmpty()) << "no nested NOOP reached the server";
+}
+
 }  // namespace
 }  // namespace smtpkit::test
