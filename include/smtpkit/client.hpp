@@ -217,9 +217,11 @@ class Client {
     // A Client belongs to the thread that created it. A call from another
     // thread fails with error::not_owner (the throwing forms throw it) and
     // changes nothing, unless the connection was made with
-    // Option::free_thread: then any thread may call, and the caller makes
-    // sure two calls never overlap. The observers below (last_reply(), ...)
-    // are not checked: call them from the owner, or serialise.
+    // Option::free_thread: then any thread may call. Calls never overlap: one
+    // made while another runs (from another thread, or from an event
+    // handler) fails with error::operation_in_progress. The observers below
+    // (last_reply(), ...) are not checked: call them from the owner, or
+    // serialise.
     //
     // Moves ownership to `thread` (default: the calling thread) and returns
     // the previous owner. Any thread may call it, e.g. a worker taking over

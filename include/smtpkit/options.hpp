@@ -21,7 +21,7 @@ enum class Option : std::uint32_t {
     secure_implicit = 1u << 4,  // TLS from the first byte (port 465)
     secure_fallback = 1u << 5,  // DANGEROUS: allow TLS 1.0/1.1 and legacy ciphers
     prefer_ipv6 = 1u << 6,      // try IPv6 addresses first
-    free_thread = 1u << 7,      // any thread may call; the caller serialises
+    free_thread = 1u << 7,      // any thread may call (one call at a time)
 };
 
 constexpr Option operator|(Option a, Option b) noexcept {
