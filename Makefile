@@ -16,7 +16,7 @@ deps:
 	bash scripts/install-deps.sh
 
 $(BUILD)/build.ninja: | deps
-	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSMTPKIT_WERROR=ON
 
 build: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
@@ -33,7 +33,7 @@ demo: build
 
 $(FUZZ_BUILD)/build.ninja: | deps
 	cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_CXX_COMPILER=clang++ \
-	    -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSMTPKIT_CORE_ONLY=ON -DSMTPKIT_TESTS=OFF \
+	    -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSMTPKIT_CORE_ONLY=ON -DSMTPKIT_TESTS=OFF -DSMTPKIT_WERROR=ON \
 	    -DSMTPKIT_FUZZ=ON
 
 fuzz-build: deps $(FUZZ_BUILD)/build.ninja
@@ -46,7 +46,7 @@ fuzz: fuzz-build
 # The suite under AddressSanitizer and UndefinedBehaviorSanitizer (g++).
 sanitize: deps
 	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug \
-	    -DSMTPKIT_SANITIZE=address,undefined
+	    -DSMTPKIT_SANITIZE=address,undefined -DSMTPKIT_WERROR=ON
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	    ctest --output-on-failure -j $(JOBS)
@@ -66,7 +66,7 @@ bench: deps
 # The in-process client/server tests under ThreadSanitizer (g++, -Wno-tsan).
 TSAN_BUILD ?= build-tsan
 tsan: deps
-	cmake -S . -B $(TSAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSMTPKIT_SANITIZE=thread
+	cmake -S . -B $(TSAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSMTPKIT_SANITIZE=thread -DSMTPKIT_WERROR=ON
 	cmake --build $(TSAN_BUILD) -j $(JOBS) --target scripted_tests
 	$(TSAN_BUILD)/tests/scripted_tests --gtest_filter='-*Cli*'
 

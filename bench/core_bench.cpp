@@ -12,7 +12,7 @@
 #include <string_view>
 #include <system_error>
 
-#include "smtpkit/protocol/data_encoder.hpp"
+#include "smtpkit/protocol/detail/data_encoder.hpp"
 #include "smtpkit/protocol/reply_parser.hpp"
 
 namespace {

@@ -10,8 +10,7 @@ int main(int argc, char** argv) {
         return 64;
     }
     smtpkit::Client client;
-    smtpkit::ConnectOptions options;
-    options.options = smtpkit::Option::extended;
+    smtpkit::ConnectOptions options;  // TLS required and verified (implicit on 465)
     std::error_code ec;
     client.connect(argv[1], static_cast<std::uint16_t>(std::stoi(argv[2])), options, ec);
     if (ec) {
@@ -20,6 +19,9 @@ int main(int argc, char** argv) {
     }
     const smtpkit::SendResult result =
         client.send({argv[3], {argv[4]}}, smtpkit::MessageSource::from_stream(std::cin), ec);
+    if (ec) {
+        std::cerr << "send: " << ec.message() << "\n";
+    }
     client.quit(ec);
     std::cout << smtpkit::to_string(result.verdict) << "\n";
     return result.delivered() ? 0 : 69;

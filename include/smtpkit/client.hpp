@@ -1,6 +1,7 @@
 // smtpkit::Client: one SMTP session, blocking or asynchronous. Every wait is
-// bounded by the connect timeout for each read and write; a silent server
-// fails the call with smtpkit::error::timeout.
+// bounded by ConnectOptions::timeout (a silent server fails the call with
+// error::timeout) and, when set, each whole call by ConnectOptions::deadline
+// (error::deadline_exceeded).
 //
 // Each operation has three forms: one that throws smtpkit::system_error, one
 // that takes std::error_code& and does not throw, and async_...(token) taking
@@ -9,17 +10,29 @@
 // each call); a Client made with Client(executor) is asynchronous (its
 // operations run on that executor, which the caller runs). A blocking call on
 // an asynchronous client, or the reverse, fails with error::wrong_mode. Both
-// modes run the same engine. A 4xx/5xx reply is an
-// answer, not an exception, wherever the session can go on: send() reports
-// each recipient's reply in its SendResult; verify()/expand()/command()
-// return the reply. Where the session cannot go on (greeting, EHLO, MAIL FROM
-// refused; protocol violations; lost connection) the call fails, and
-// last_reply() holds what the server said.
+// modes run the same engine.
+//
+// One error model in all three forms. A refusal that is an answer is in the
+// result, never an exception and never in `ec`: refused recipients and a
+// refused message (SendResult::verdict and SendResult::error:
+// no_valid_recipients, recipients_deferred, message_refused,
+// message_deferred), the reply to verify(), expand(), command(), reset() and
+// noop() whatever its code. Everything that ends the call otherwise (the
+// session could not be set up or went wrong: greeting, EHLO, STARTTLS, AUTH
+// or MAIL FROM refused, a protocol violation, a lost connection, a timeout,
+// bad input) throws, sets `ec`, or completes the handler with it, the same
+// error in each form; last_reply() holds what the server said. Conditions
+// (error.hpp) classify errors: transient (4yz, timeouts, lost connections),
+// permanent (5yz), misuse.
+//
+// A moved-from Client fails every operation with error::moved_from; its
+// observers return empty values.
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -52,6 +65,20 @@ struct OutgoingMessage {
     MessageSource message;
 };
 
+// What the server said while connect() opened the session, for reports
+// (`smtpkit probe`) and diagnostics, so that nobody parses traces for it.
+struct SessionOpening {
+    struct Hello {
+        std::string command;  // "EHLO" or "HELO"
+        Reply reply;
+        Capabilities capabilities() const { return Capabilities::from_ehlo(reply); }
+    };
+    Reply greeting;                   // the 220 (or the refusal) that opened the session
+    std::optional<Hello> before_tls;  // the last EHLO/HELO answered in plaintext
+    Reply starttls;                   // the reply to STARTTLS, when it was sent
+    std::optional<Hello> after_tls;   // the last EHLO/HELO answered over TLS
+};
+
 enum class TraceDirection { client, server, info };
 // One line of the dialogue (without CRLF). Message content is not traced,
 // only its size.
@@ -71,8 +98,10 @@ class Client {
     Client(Client&&) noexcept;
     Client& operator=(Client&&) noexcept;
 
-    // Connects, reads the greeting and says EHLO (HELO without extended).
-    // Port 0: 25 (465 with secure_implicit); port 587 turns extended on.
+    // Connects, reads the greeting and says EHLO (HELO only with
+    // `extended` false and Security::plaintext), then STARTTLS and EHLO again
+    // as `options.security` asks. The default options require TLS: implicit
+    // on port 465, STARTTLS elsewhere. Port 0: 25 (465 with implicit_tls).
     void connect(std::string_view host, std::uint16_t port = 0, const ConnectOptions& options = {});
     void connect(std::string_view host, std::uint16_t port, const ConnectOptions& options,
                  std::error_code& ec);
@@ -89,9 +118,12 @@ class Client {
 
     // One message to every recipient in the envelope. The message is sent as
     // given (CRLF-normalised and dot-stuffed on the wire); headers are not
-    // read for recipients.
-    SendResult send(const Envelope& envelope, MessageSource message);
-    SendResult send(const Envelope& envelope, MessageSource message, std::error_code& ec);
+    // read for recipients. The source is opened for this send and read from
+    // its start (message_source.hpp); its octets are counted against its
+    // declared size. A refused message or refused recipients are the
+    // result's verdict and error, not `ec` (see the top of this file).
+    SendResult send(const Envelope& envelope, const MessageSource& message);
+    SendResult send(const Envelope& envelope, const MessageSource& message, std::error_code& ec);
 
     // Several messages on one session, pipelined across messages where the
     // server allows (RFC 2920, RFC 3030): on the DATA path the next message's
@@ -123,17 +155,25 @@ class Client {
     // QUIT, then close. Safe to call when not connected.
     void quit();
     void quit(std::error_code& ec);
-    // Closes the connection at once, without QUIT.
-    void disconnect() noexcept;
+    // Closes the connection at once, without QUIT. From a thread that does
+    // not own the client it fails with error::not_owner and closes nothing
+    // (cancel() is the way to stop another thread's call).
+    void disconnect();
+    void disconnect(std::error_code& ec) noexcept;
 
     // --- asynchronous forms -------------------------------------------------
     // The same operations, completing with the error the error_code& form
-    // would set (so with use_awaitable a refused send() throws; wrap the
-    // token in asio::experimental::as_tuple to get the code instead). One
-    // operation at a time: a second one while one runs completes with
-    // error::operation_in_progress. The thread check is made when the
-    // operation is started (for use_awaitable: when it is awaited). The
-    // arguments are copied; a MessageSource is moved in.
+    // would set (so with use_awaitable a refused message does not throw: its
+    // SendResult says so; a failed session does). One operation at a time: a
+    // second one while one runs completes with error::operation_in_progress.
+    // The thread check is made when the operation is started (for
+    // use_awaitable: when it is awaited). The arguments are copied.
+    //
+    // Per-operation cancellation (Asio's cancellation slots): a token with a
+    // bound slot (asio::bind_cancellation_slot, or the awaitable operators
+    // racing the operation against a timer) cancels this operation when the
+    // slot is emitted, as cancel() would: it completes with error::cancelled
+    // and the connection is closed.
     template <asio::completion_token_for<void(std::error_code)> Token>
     auto async_connect(std::string_view host, std::uint16_t port, const ConnectOptions& options,
                        Token&& token) {
@@ -153,12 +193,12 @@ class Client {
             token, std::string(user), std::string(secret), mechanism);
     }
     template <asio::completion_token_for<void(std::error_code, SendResult)> Token>
-    auto async_send(const Envelope& envelope, MessageSource message, Token&& token) {
+    auto async_send(const Envelope& envelope, const MessageSource& message, Token&& token) {
         return asio::async_initiate<Token, void(std::error_code, SendResult)>(
             [this](auto handler, Envelope e, MessageSource m) {
                 start_send(std::move(e), std::move(m), erase<std::error_code, SendResult>(handler));
             },
-            token, envelope, std::move(message));
+            token, envelope, message);
     }
     template <asio::completion_token_for<void(std::error_code, std::vector<SendResult>)> Token>
     auto async_send_many(std::vector<OutgoingMessage> messages, Token&& token) {
@@ -242,8 +282,17 @@ class Client {
     // not be loaded. Empty otherwise; a server's refusal is in last_reply().
     // The throwing forms put the same words in what().
     const std::string& last_error_detail() const noexcept;
-    // The extensions from the last EHLO (empty after HELO).
+    // The server's greeting (its 220 reply) on the current or last connection.
+    const Reply& greeting() const noexcept { return opening().greeting; }
+    // The greeting, each EHLO/HELO reply before and after TLS, the STARTTLS reply.
+    const SessionOpening& opening() const noexcept;
+    // The extensions from the last EHLO (empty after HELO). After STARTTLS
+    // these are the ones offered over TLS.
     const Capabilities& capabilities() const noexcept;
+    // The extensions offered in plaintext, before STARTTLS (empty when the
+    // session never spoke in plaintext: implicit TLS). For reports only: they
+    // could have been altered on the way, so nothing is decided on them.
+    const Capabilities& capabilities_before_tls() const noexcept;
     const Capabilities& extensions() const noexcept { return capabilities(); }
     // The seed's GetExtendedOptions: the offered extensions as flags.
     ExtendedOption extended_options() const noexcept { return capabilities().flags(); }

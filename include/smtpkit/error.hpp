@@ -23,35 +23,54 @@ enum class error {
     connection_closed,        // the server closed the connection mid-dialogue
 
     // --- the server refused (its reply is in last_reply()) ---
-    greeting_refused,     // 421/554 or any non-220 greeting
+    // Each refusal comes in two forms, by the reply's class: `*_refused` for
+    // 5yz (and anything else that is not 4yz), `*_deferred` for 4yz. The
+    // conditions permanent and transient tell them apart without a reply.
+    greeting_refused,     // 554 or any other non-220 greeting
     hello_refused,        // EHLO and HELO both refused
     sender_refused,       // MAIL FROM refused: the transaction cannot go on
-    command_refused,      // a raw command / RSET / NOOP / VRFY / EXPN got 4xx/5xx
-    no_valid_recipients,  // every RCPT was refused; no DATA was sent
-    message_refused,      // DATA or the end of data was refused
+    command_refused,      // a raw command / RSET / NOOP / VRFY / EXPN got 5xx
+    no_valid_recipients,  // every RCPT was refused, each with 5yz; no DATA was sent
+    message_refused,      // DATA or the end of data was refused with 5yz
+    greeting_deferred,    // 421 (or another 4yz) greeting: the server is busy
+    hello_deferred,       // EHLO/HELO answered 4yz
+    sender_deferred,      // MAIL FROM answered 4yz (451 local error, 452 no space, 421)
+    command_deferred,     // a simple command answered 4yz
+    recipients_deferred,  // every RCPT was refused, at least one with 4yz (452 too many)
+    message_deferred,     // DATA or the end of data answered 4yz (451, 452)
 
     // --- the caller's input or use was wrong (local misuse) ---
-    invalid_character,      // CR, LF, NUL, another control or DEL in an argument
-    invalid_address,        // not an RFC 5321 mailbox
-    invalid_domain,         // not a valid EHLO/HELO name
-    command_too_long,       // a command line over the 512-octet limit
-    invalid_command,        // empty or otherwise unusable command text
-    utf8_not_allowed,       // a UTF-8 address where SMTPUTF8 is not in use
-    not_connected,          // the operation needs a connected session
-    already_connected,      // connect() on a connected client
-    operation_in_progress,  // a second operation while one is running
-    session_failed,         // the session hit an earlier error and must be closed
-    no_recipients,          // send() with an empty recipient list
-    not_owner,              // called from a thread that does not own the client
-    wrong_mode,             // a blocking call on an asynchronous client, or the reverse
+    invalid_character,         // CR, LF, NUL, another control or DEL in an argument
+    invalid_address,           // not an RFC 5321 mailbox
+    invalid_domain,            // not a valid EHLO/HELO name
+    command_too_long,          // a command line over the 512-octet limit
+    invalid_command,           // empty or otherwise unusable command text
+    utf8_not_allowed,          // a UTF-8 address where SMTPUTF8 is not in use
+    not_connected,             // the operation needs a connected session
+    already_connected,         // connect() on a connected client
+    operation_in_progress,     // a second operation while one is running
+    session_failed,            // the session hit an earlier error and must be closed
+    no_recipients,             // send() with an empty recipient list
+    not_owner,                 // called from a thread that does not own the client
+    wrong_mode,                // a blocking call on an asynchronous client, or the reverse
+    moved_from,                // the Client was moved from; use the one it was moved to
+    tls_settings_without_tls,  // CA, client certificate or TLS switches with Security::plaintext
+    source_already_read,       // a one-shot MessageSource (a stream) sent a second time
 
     // --- time and cancellation ---
-    timeout,    // the server did not answer within the timeout
-    cancelled,  // cancel() was called
+    timeout,            // the server did not answer within the timeout
+    cancelled,          // cancel() was called, or the operation's cancellation slot fired
+    deadline_exceeded,  // the whole operation outlasted ConnectOptions::deadline
+
+    // --- the message source (checked as it is read; the message is not sent) ---
+    source_truncated,    // the source ended before its declared size
+    source_grew,         // the source holds more octets than its declared size
+    source_read_failed,  // the source could not be opened or read (see last_error_detail())
 
     // --- TLS (each aborts the session before any AUTH or MAIL) ---
     starttls_not_offered,       // TLS is required and the server does not offer STARTTLS
-    starttls_refused,           // the server answered STARTTLS with anything but 220
+    starttls_refused,           // the server answered STARTTLS with 5yz or another non-220
+    starttls_deferred,          // the server answered STARTTLS with 4yz (454: TLS not available)
     starttls_injection,         // bytes followed the 220 to STARTTLS before the handshake
     tls_handshake_failed,       // the TLS handshake failed (see the message for why)
     tls_version_refused,        // the server speaks only TLS versions we do not allow
@@ -104,13 +123,23 @@ enum class error {
 
 const std::error_category& error_category() noexcept;
 std::error_code make_error_code(error e) noexcept;
+// The enumerator's name ("sender_refused"), for logs and JSON.
+const char* to_string(error e) noexcept;
+// The refusal error for a reply: `refused` for 5yz, `deferred` for 4yz.
+error refusal_for(int reply_code, error refused, error deferred) noexcept;
 
 // Groups of errors a caller may want to test for, independent of category:
 //   ec == smtpkit::condition::timeout
+//
+// transient and permanent classify by the server's reply where there is one
+// (4yz transient, 5yz permanent), so a 451 to MAIL, a 452 to every RCPT and a
+// 421 greeting are transient and a 550 permanent. Timeouts and lost or reset
+// connections are transient. Usage errors and TLS verification failures are
+// neither: retrying as it is cannot help, and nothing was refused.
 enum class condition {
-    timeout = 1,         // any timeout, ours or the system's
-    transient,           // worth retrying later (4xx-class refusals, timeouts, resets)
-    permanent,           // will not succeed as it is (5xx-class refusals, bad input)
+    timeout = 1,         // any timeout, ours or the system's (deadline included)
+    transient,           // worth retrying later (4yz refusals, timeouts, resets)
+    permanent,           // will not succeed as it is (5yz refusals, limits the server announced)
     protocol_violation,  // the server broke the protocol
     misuse,              // the caller used the API wrongly or gave bad input
 };

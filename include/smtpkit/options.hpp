@@ -6,22 +6,46 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <system_error>
 
 #include "smtpkit/proxy.hpp"
 #include "smtpkit/tls.hpp"
 
 namespace smtpkit {
 
+// How the connection is secured. The default requires TLS and verifies the
+// server's certificate (lettre's relay(), MailKit's SslOnConnect/StartTls):
+// a default-constructed ConnectOptions never puts a byte in clear text on
+// the network. Plaintext is a choice you name.
+enum class Security {
+    // TLS, required: implicit TLS on port 465 (RFC 8314), STARTTLS on every
+    // other port. Without it nothing but EHLO and STARTTLS is ever sent.
+    tls_required,
+    starttls,      // STARTTLS (RFC 3207) on any port, required
+    implicit_tls,  // TLS from the first byte on any port (port 0 means 465)
+    // Opportunistic (MailKit's StartTlsWhenAvailable): STARTTLS when the
+    // server offers it, plaintext when it does not. Anyone on the path can
+    // remove the offer, so this protects against passive listeners only. A
+    // password still never goes in clear text (auth_insecure), and once
+    // STARTTLS is tried it must succeed: a refused STARTTLS or a failed
+    // handshake ends the session.
+    starttls_when_available,
+    // No TLS at all: for a relay on loopback or a network you trust. TLS
+    // settings with it are an error (tls_settings_without_tls).
+    plaintext,
+};
+
+const char* to_string(Security s) noexcept;
+
+// Modifiers of a connection, the seed's SMTP_OPTION_* flags that are not
+// about which TLS (that is Security) or HELO vs EHLO (ConnectOptions::extended).
 enum class Option : std::uint32_t {
     none = 0,
-    extended = 1u << 0,         // ESMTP: EHLO (falls back to HELO on 500/502)
-    tunnel = 1u << 1,           // through ConnectOptions::proxy; none set: proxy_not_configured
-    trusted_site = 1u << 2,     // DANGEROUS: skip certificate verification
-    secure = 1u << 3,           // STARTTLS, required
-    secure_implicit = 1u << 4,  // TLS from the first byte (port 465)
-    secure_fallback = 1u << 5,  // DANGEROUS: allow TLS 1.0/1.1 and legacy ciphers
-    prefer_ipv6 = 1u << 6,      // try IPv6 addresses first
-    free_thread = 1u << 7,      // any thread may call (one call at a time)
+    tunnel = 1u << 0,           // through ConnectOptions::proxy; none set: proxy_not_configured
+    trusted_site = 1u << 1,     // DANGEROUS: skip certificate verification
+    secure_fallback = 1u << 2,  // DANGEROUS: allow TLS 1.0/1.1 and legacy ciphers
+    prefer_ipv6 = 1u << 3,      // try IPv6 addresses first
+    free_thread = 1u << 4,      // any thread may call (one call at a time)
 };
 
 constexpr Option operator|(Option a, Option b) noexcept {
@@ -61,10 +85,24 @@ struct TransferOptions {
 };
 
 struct ConnectOptions {
+    Security security = Security::tls_required;
+    // ESMTP: EHLO, falling back to HELO when EHLO is refused (500/502).
+    // false: HELO only, for RFC 821 servers. TLS needs ESMTP, so with any
+    // Security but plaintext EHLO is used whatever this says (the seed's
+    // SECURE implies EXTENDED).
+    bool extended = true;
     Option options = Option::none;
     std::chrono::seconds timeout{60};  // bounds every wait: connect, each read, each write
-    std::string helo_name;             // empty: the machine's host name
-    TlsOptions tls;                    // trust anchors and client certificate
+    // Bounds a whole operation (connect, authenticate, send, ...), however
+    // its waits go: a server that trickles a byte every few seconds, each
+    // within `timeout`, still cannot hold a call longer than this. Zero: no
+    // deadline beyond the timeouts. Fails with error::deadline_exceeded.
+    std::chrono::milliseconds deadline{0};
+    std::string helo_name;  // empty: the machine's host name
+    // Trust anchors and client certificate. Given with Security::plaintext
+    // (as are trusted_site and secure_fallback), they are an error:
+    // tls_settings_without_tls, never silently ignored.
+    TlsOptions tls;
     // DANGEROUS: lets PLAIN, LOGIN and OAuth tokens go over a session without
     // TLS, where anyone on the path can read them.
     bool allow_insecure_auth = false;
@@ -77,10 +115,19 @@ struct ConnectOptions {
     ProxyOptions proxy;
 };
 
-// The seed's port rules: 0 means 25, or 465 with secure_implicit.
-std::uint16_t effective_port(std::uint16_t port, Option options) noexcept;
-// The seed's option rules: port 587 turns extended on; so do STARTTLS (an
-// ESMTP extension) and implicit TLS (submission per RFC 8314).
-Option effective_options(std::uint16_t port, Option options) noexcept;
+// Port 0 means 25, or 465 with Security::implicit_tls.
+std::uint16_t effective_port(std::uint16_t port, Security security) noexcept;
+
+// What a connection does, decided from its options and port.
+struct ConnectPlan {
+    std::uint16_t port = default_smtp_port;
+    bool implicit_tls = false;  // TLS before the greeting
+    bool starttls = false;      // STARTTLS after EHLO
+    bool tls_required = false;  // no TLS, no session
+    bool extended = true;       // EHLO
+    bool verify = true;         // chain and host name checked
+};
+// The plan for `options` on `port`, or tls_settings_without_tls.
+ConnectPlan plan_connection(std::uint16_t port, const ConnectOptions& options, std::error_code& ec);
 
 }  // namespace smtpkit

@@ -51,6 +51,12 @@ int exit_code_for_smtpkit(error e, const Reply& reply, const SendResult& result)
         case error::command_refused:
         case error::message_refused:
         case error::no_valid_recipients:
+        case error::greeting_deferred:
+        case error::hello_deferred:
+        case error::sender_deferred:
+        case error::command_deferred:
+        case error::message_deferred:
+        case error::recipients_deferred:
             // Recipients refused before a later refusal count too; a refusal
             // without a readable reply still is a refusal.
             return status_for(worst(severity(reply), recipients_severity(result)), EX_UNAVAILABLE);
@@ -68,8 +74,19 @@ int exit_code_for_smtpkit(error e, const Reply& reply, const SendResult& result)
 
         case error::connection_closed:
         case error::timeout:
+        case error::deadline_exceeded:
         case error::cancelled:
             return EX_TEMPFAIL;
+
+        case error::source_truncated:
+        case error::source_grew:
+        case error::source_read_failed:
+            return EX_NOINPUT;  // the message file changed or could not be read
+        case error::tls_settings_without_tls:
+            return EX_USAGE;
+        case error::moved_from:
+        case error::source_already_read:
+            return EX_SOFTWARE;
 
         case error::invalid_character:
         case error::invalid_address:
@@ -90,6 +107,7 @@ int exit_code_for_smtpkit(error e, const Reply& reply, const SendResult& result)
             return EX_SOFTWARE;
 
         case error::starttls_refused:
+        case error::starttls_deferred:
             return status_for(severity(reply), EX_UNAVAILABLE);
         case error::starttls_not_offered:
         case error::tls_version_refused:

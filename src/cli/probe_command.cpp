@@ -42,19 +42,14 @@ handshake, 77 proxy credentials refused or missing, 78 local TLS files
 ProbeOutcome connect_and_record(const ProbeOptions& o, const ConnectOptions& options) {
     ProbeOutcome out;
     out.server = o.server;
-    out.tls_mode = effective_tls_mode(o.tls, o.port);
+    out.tls_mode = effective_tls_mode(o.tls, o.port, o.server);
     out.trusted_site = o.tls.trusted_site;
-    out.port = effective_port(static_cast<std::uint16_t>(o.port), options.options);
+    out.port = effective_port(static_cast<std::uint16_t>(o.port), options.security);
 
-    DialogueRecorder recorder(out.tls_mode == TlsMode::implicit);
-    TracePrinter printer(std::cerr);
     Client client;
-    client.set_trace([&recorder, &printer, &o](TraceDirection direction, std::string_view line) {
-        recorder(direction, line);
-        if (o.trace) {
-            printer(direction, line);
-        }
-    });
+    if (o.trace) {
+        client.set_trace(TracePrinter(std::cerr));
+    }
     connect_client(client, o.server, out.port, options, out.ec, out.detail);
     out.tls = client.security_info();
     out.extended_options = client.extended_options();
@@ -68,10 +63,11 @@ ProbeOutcome connect_and_record(const ProbeOptions& o, const ConnectOptions& opt
         std::error_code ignored;  // the probe has its answer; a failing QUIT changes nothing
         client.quit(ignored);
     }
-    out.greeting = recorder.greeting();
-    out.before_tls = recorder.before_tls();
-    out.starttls_reply = recorder.starttls_reply();
-    out.after_tls = recorder.after_tls();
+    const SessionOpening& opening = client.opening();
+    out.greeting = opening.greeting;
+    out.before_tls = opening.before_tls;
+    out.starttls_reply = opening.starttls;
+    out.after_tls = opening.after_tls;
     return out;
 }
 
@@ -113,8 +109,8 @@ void report(const ProbeOptions& o, const ProbeOutcome& out) {
 
 ConnectOptions connect_options(const ProbeOptions& o) {
     ConnectOptions c;
-    c.options = Option::extended;  // the capabilities are the point
-    apply_tls_flags(o.tls, o.port, c);
+    c.extended = true;  // the capabilities are the point
+    apply_tls_flags(o.tls, o.port, o.server, c);
     apply_proxy_flags(o.proxy, std::getenv(proxy_password_variable), c);
     c.timeout = std::chrono::seconds(o.timeout);
     c.helo_name = o.helo;
@@ -129,8 +125,8 @@ int run_probe(const ProbeOptions& o) {
     ProbeOutcome out;
     if (std::string why; !check_tls_files(o.tls, why)) {
         out.server = o.server;
-        out.port = effective_port(static_cast<std::uint16_t>(o.port), options.options);
-        out.tls_mode = effective_tls_mode(o.tls, o.port);
+        out.port = effective_port(static_cast<std::uint16_t>(o.port), options.security);
+        out.tls_mode = effective_tls_mode(o.tls, o.port, o.server);
         out.ec = make_error_code(error::tls_setup_failed);  // a local TLS file: exits 78
         out.subject = std::move(why);
     } else {
@@ -167,7 +163,7 @@ void add_probe_flags(CLI::App& cmd, ProbeOptions& o) {
     cmd.add_option("--helo", o.helo, "Name for EHLO (default: host name)")
         ->type_name("NAME")
         ->check(helo_name_validator());
-    add_tls_flags(cmd, o.tls, o.port, false);
+    add_tls_flags(cmd, o.tls, o.port, o.server, false);
     add_proxy_flags(cmd, o.proxy);
     cmd.add_flag("--trace", o.trace, "Print the SMTP dialogue on stderr");
     cmd.add_flag("--json", o.json, "Print the report as JSON on stdout");

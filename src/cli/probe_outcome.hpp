@@ -7,13 +7,14 @@
 #include <string>
 #include <system_error>
 
-#include "cli/dialogue_recorder.hpp"
 #include "cli/tls_flags.hpp"
 #include "smtpkit/client.hpp"
 #include "smtpkit/reply.hpp"
 #include "smtpkit/tls.hpp"
 
 namespace smtpkit::cli {
+
+using HelloRecord = SessionOpening::Hello;
 
 struct ProbeOutcome {
     std::string server;

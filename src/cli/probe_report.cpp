@@ -79,7 +79,7 @@ void add_tls(std::vector<std::string>& lines, const ProbeOutcome& o) {
         add_certificate(lines, o.tls, o.trusted_site);
         return;
     }
-    if (o.tls_mode == TlsMode::none) {
+    if (o.tls_mode == TlsMode::none || (o.tls_mode == TlsMode::opportunistic && !o.ec)) {
         if (o.before_tls) {  // else the session ended before it could tell
             lines.push_back(row("TLS", no_tls_text(o)));
         }

@@ -9,16 +9,18 @@
 
 namespace smtpkit::cli {
 
-std::optional<std::string> read_all(MessageSource& source, std::error_code& ec) {
+std::optional<std::string> read_all(const MessageSource& source, std::error_code& ec) {
     constexpr std::size_t block = 64 * 1024;
-    std::string out;
-    if (source.size()) {
-        out.reserve(static_cast<std::size_t>(*source.size()));
+    MessageSource::Reader reader = source.open(ec);
+    if (ec) {
+        return std::nullopt;
     }
+    std::string out;
     std::string buf(block, '\0');
     while (true) {
-        const std::size_t got = source.read(buf.data(), buf.size(), ec);
+        const std::size_t got = reader(buf.data(), buf.size(), ec);
         if (ec) {
+            ec = make_error_code(error::source_read_failed);
             return std::nullopt;
         }
         if (got == 0) {
@@ -28,13 +30,21 @@ std::optional<std::string> read_all(MessageSource& source, std::error_code& ec) 
     }
 }
 
-void send_repeated(Client& client, const Envelope& envelope, const std::string& message,
+void send_repeated(Client& client, const Envelope& envelope, const MessageSource& message,
                    std::size_t copies, SendOutcome& out) {
-    std::vector<OutgoingMessage> messages;
-    messages.reserve(copies);
-    for (std::size_t i = 0; i < copies; ++i) {
-        messages.push_back({envelope, MessageSource::from_string(message)});
+    // Every copy of a restartable source reads the message from its start; a
+    // one-shot one (stdin) is read into memory once, then sent from there.
+    MessageSource source = message;
+    if (!message.restartable()) {
+        std::error_code ec;
+        std::optional<std::string> text = read_all(message, ec);
+        if (!text) {
+            out.ec = ec;
+            return;
+        }
+        source = MessageSource::from_string(std::move(*text));
     }
+    std::vector<OutgoingMessage> messages(copies, OutgoingMessage{envelope, source});
     const auto start = std::chrono::steady_clock::now();
     out.batch = client.send_many(std::move(messages), out.ec);
     out.batch_seconds =

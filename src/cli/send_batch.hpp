@@ -21,13 +21,12 @@
 
 namespace smtpkit::cli {
 
-// The whole message into memory (it is sent several times); nullopt with
-// `ec` set when reading fails.
-std::optional<std::string> read_all(MessageSource& source, std::error_code& ec);
+// The whole message into memory; nullopt with `ec` set when reading fails.
+std::optional<std::string> read_all(const MessageSource& source, std::error_code& ec);
 
-// Sends `copies` copies of `message` to `envelope` with send_many; fills
+// Sends `message` `copies` times to `envelope` with send_many; fills
 // out.batch, out.batch_seconds, out.result, out.ec and out.reply.
-void send_repeated(Client& client, const Envelope& envelope, const std::string& message,
+void send_repeated(Client& client, const Envelope& envelope, const MessageSource& message,
                    std::size_t copies, SendOutcome& out);
 
 // The "batch" object; null without a batch.

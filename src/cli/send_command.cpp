@@ -118,23 +118,6 @@ bool build_envelope(const SendOptions& o, Envelope& envelope, SendOutcome& out) 
     return true;
 }
 
-// Reports the first read error of `inner` through `failure`, so a message
-// cut short is told apart from a network failure.
-MessageSource watched(MessageSource inner, std::shared_ptr<std::error_code> failure) {
-    auto source = std::make_shared<MessageSource>(std::move(inner));
-    const auto size = source->size();
-    const auto content_class = source->content_class();
-    return MessageSource(
-        [source, failure](char* buf, std::size_t n, std::error_code& ec) {
-            const std::size_t got = source->read(buf, n, ec);
-            if (ec && !*failure) {
-                *failure = ec;
-            }
-            return got;
-        },
-        size, content_class);
-}
-
 std::string message_file_name(const SendOptions& o) {
     return o.message_file == "-" ? std::string("the message on stdin")
                                  : "message file \"" + o.message_file + "\"";
@@ -195,8 +178,13 @@ bool read_login_secret(const SendOptions& o, std::string& secret, SendOutcome& o
     return ok;
 }
 
-void deliver(const SendOptions& o, const Envelope& envelope, MessageSource message,
-             const std::error_code& read_failure, SendOutcome& out) {
+bool is_source_error(std::error_code ec) {
+    return ec == error::source_read_failed || ec == error::source_truncated ||
+           ec == error::source_grew || ec == error::source_already_read;
+}
+
+void deliver(const SendOptions& o, const Envelope& envelope, const MessageSource& message,
+             SendOutcome& out) {
     Client client;
     std::string auth_sent;  // the mechanism in the AUTH line, seen in the trace
     client.set_trace([printer = TracePrinter(std::cerr), &o, &auth_sent](
@@ -226,7 +214,7 @@ void deliver(const SendOptions& o, const Envelope& envelope, MessageSource messa
     out.security = client.security_info();
     if (out.ec) {
         out.subject = "connecting to " + o.server + " port " +
-                      std::to_string(effective_port(port, options.options));
+                      std::to_string(effective_port(port, options.security));
         if (options.proxy.enabled()) {
             out.subject += " through " + describe_proxy(options.proxy);
         }
@@ -247,18 +235,17 @@ void deliver(const SendOptions& o, const Envelope& envelope, MessageSource messa
     }
     out.stage = Stage::send;
     if (o.transfer.repeat > 1) {
-        std::error_code read_ec;  // reported through read_failure
-        if (const std::optional<std::string> copy = read_all(message, read_ec)) {
-            send_repeated(client, envelope, *copy, static_cast<std::size_t>(o.transfer.repeat),
-                          out);
-        }
+        send_repeated(client, envelope, message, static_cast<std::size_t>(o.transfer.repeat), out);
     } else {
-        out.result = client.send(envelope, std::move(message), out.ec);
+        out.result = client.send(envelope, message, out.ec);
+        if (!out.ec) {
+            out.ec = out.result.error;  // a refusal: the answer decides the exit status
+        }
     }
-    if (read_failure) {
+    if (is_source_error(out.ec)) {
         out.stage = Stage::read_message;
-        out.ec = read_failure;
         out.subject = "cannot read " + message_file_name(o);
+        out.detail = client.last_error_detail();
     } else if (out.ec) {
         out.reply = client.last_reply();
     } else {
@@ -287,8 +274,8 @@ void report(const SendOptions& o, const SendOutcome& out) {
 
 ConnectOptions connect_options(const SendOptions& o) {
     ConnectOptions c;
-    c.options = o.no_extended ? Option::none : Option::extended;
-    apply_tls_flags(o.tls, o.port, c);
+    c.extended = !o.no_extended;
+    apply_tls_flags(o.tls, o.port, o.server, c);
     apply_transfer_flags(o.transfer, c);
     apply_auth_flags(o.auth, c);
     apply_proxy_flags(o.proxy, std::getenv(proxy_password_variable), c);
@@ -300,7 +287,6 @@ ConnectOptions connect_options(const SendOptions& o) {
 int run_send(const SendOptions& o) {
     SendOutcome out;
     Envelope envelope;
-    auto read_failure = std::make_shared<std::error_code>();
     if (build_envelope(o, envelope, out)) {
         std::optional<MessageSource> message =
             o.message_file.empty() ? compose(o, envelope, out) : open_message_file(o, out);
@@ -311,7 +297,7 @@ int run_send(const SendOptions& o) {
             for (const std::string& line : auth_warnings(o.auth)) {
                 std::cerr << line << '\n';
             }
-            deliver(o, envelope, watched(std::move(*message), read_failure), *read_failure, out);
+            deliver(o, envelope, *message, out);
         }
     }
     report(o, out);
@@ -357,8 +343,8 @@ void add_send_flags(CLI::App& cmd, SendOptions& o) {
         ->type_name("NAME")
         ->check(helo_name_validator());
     cmd.add_flag("--no-extended", o.no_extended, "HELO only, no ESMTP extensions");
-    add_tls_flags(cmd, o.tls, o.port, true);
-    add_transfer_flags(cmd, o.transfer, o.tls, o.port);
+    add_tls_flags(cmd, o.tls, o.port, o.server, true);
+    add_transfer_flags(cmd, o.transfer, o.tls, o.port, o.server);
     add_auth_flags(cmd, o.auth, o.tls);
     add_proxy_flags(cmd, o.proxy);
     cmd.add_flag("--trace", o.trace, "Print the SMTP dialogue on stderr");

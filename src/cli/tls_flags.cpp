@@ -1,10 +1,14 @@
 #include "cli/tls_flags.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <tuple>
+
+#include <asio/ip/address.hpp>
 
 namespace smtpkit::cli {
 namespace {
@@ -30,25 +34,51 @@ const char* to_string(TlsMode mode) noexcept {
             return "starttls";
         case TlsMode::implicit:
             return "implicit";
+        case TlsMode::opportunistic:
+            return "opportunistic";
     }
     return "none";
 }
 
-TlsMode effective_tls_mode(const TlsFlags& flags, int port) {
+bool is_loopback_server(const std::string& server) {
+    std::string name = server;
+    if (name.size() > 2 && name.front() == '[' && name.back() == ']') {
+        name = name.substr(1, name.size() - 2);
+    }
+    std::error_code ec;
+    const asio::ip::address address = asio::ip::make_address(name, ec);
+    if (!ec) {
+        return address.is_loopback();
+    }
+    if (!name.empty() && name.back() == '.') {
+        name.pop_back();
+    }
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return name == "localhost";
+}
+
+TlsMode effective_tls_mode(const TlsFlags& flags, int port, const std::string& server) {
     if (flags.mode == "starttls") {
         return TlsMode::starttls;
     }
     if (flags.mode == "implicit") {
         return TlsMode::implicit;
     }
-    if (flags.mode.empty() && port == default_smtps_port) {
+    if (flags.mode == "opportunistic") {
+        return TlsMode::opportunistic;
+    }
+    if (flags.mode == "none") {
+        return TlsMode::none;
+    }
+    if (port == default_smtps_port) {
         return TlsMode::implicit;  // 465 is TLS from the first byte (RFC 8314)
     }
-    return TlsMode::none;
+    return is_loopback_server(server) ? TlsMode::none : TlsMode::starttls;
 }
 
-std::string check_tls_flags(const TlsFlags& flags, int port) {
-    if (effective_tls_mode(flags, port) == TlsMode::none) {
+std::string check_tls_flags(const TlsFlags& flags, int port, const std::string& server) {
+    if (effective_tls_mode(flags, port, server) == TlsMode::none) {
         for (const auto& [name, given] : tls_only_flags(flags)) {
             if (given) {
                 return std::string(name) +
@@ -65,12 +95,14 @@ std::string check_tls_flags(const TlsFlags& flags, int port) {
     return {};
 }
 
-void add_tls_flags(CLI::App& cmd, TlsFlags& f, const int& port, bool client_certificate) {
+void add_tls_flags(CLI::App& cmd, TlsFlags& f, const int& port, const std::string& server,
+                   bool client_certificate) {
     cmd.add_option("--tls", f.mode,
-                   "none, starttls or implicit; starttls and implicit require TLS "
-                   "(default: implicit on port 465, else none)")
+                   "starttls, implicit, opportunistic or none; starttls and implicit require "
+                   "TLS (default: implicit on port 465, else starttls; none for a loopback "
+                   "server)")
         ->type_name("MODE")
-        ->check(CLI::IsMember({"none", "starttls", "implicit"}));
+        ->check(CLI::IsMember({"none", "starttls", "implicit", "opportunistic"}));
     cmd.add_flag("--trusted-site", f.trusted_site,
                  "DANGEROUS: do not verify the server's certificate");
     cmd.add_flag("--secure-fallback", f.secure_fallback,
@@ -90,22 +122,27 @@ void add_tls_flags(CLI::App& cmd, TlsFlags& f, const int& port, bool client_cert
     }
     // Missing files are not checked here: loading them is the library's job,
     // and a TLS file that cannot be loaded exits 78 like any other.
-    cmd.parse_complete_callback([&f, &port] {
-        if (std::string why = check_tls_flags(f, port); !why.empty()) {
+    cmd.parse_complete_callback([&f, &port, &server] {
+        if (std::string why = check_tls_flags(f, port, server); !why.empty()) {
             throw CLI::ValidationError(why);
         }
     });
 }
 
-void apply_tls_flags(const TlsFlags& f, int port, ConnectOptions& options) {
-    switch (effective_tls_mode(f, port)) {
+void apply_tls_flags(const TlsFlags& f, int port, const std::string& server,
+                     ConnectOptions& options) {
+    switch (effective_tls_mode(f, port, server)) {
         case TlsMode::none:
+            options.security = Security::plaintext;
             break;
         case TlsMode::starttls:
-            options.options |= Option::secure;
+            options.security = Security::starttls;
             break;
         case TlsMode::implicit:
-            options.options |= Option::secure_implicit;
+            options.security = Security::implicit_tls;
+            break;
+        case TlsMode::opportunistic:
+            options.security = Security::starttls_when_available;
             break;
     }
     if (f.trusted_site) {

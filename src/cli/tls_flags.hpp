@@ -1,15 +1,20 @@
 // The TLS flags `send` and `probe` share, and how they become ConnectOptions.
 //
-//   --tls none|starttls|implicit   starttls and implicit REQUIRE TLS: the
-//                                  library aborts when it cannot be had
+//   --tls starttls|implicit|opportunistic|none
+//                                  starttls and implicit REQUIRE TLS: the
+//                                  library aborts when it cannot be had;
+//                                  opportunistic: STARTTLS when offered
 //   --trusted-site                 DANGEROUS: do not verify the certificate
 //   --secure-fallback              DANGEROUS: allow TLS 1.0/1.1, legacy ciphers
 //   --cafile FILE, --capath DIR    trust anchors (default: the system's)
 //   --cert FILE [--key FILE] [--key-password-file FILE]   client certificate
 //
-// Without --tls the port decides: 465 is implicit TLS (RFC 8314), any other
-// port plaintext. An explicit --tls always wins, so `--tls none --port 465`
-// speaks plaintext to port 465 (test servers do that).
+// Without --tls TLS is required, as in the library: implicit TLS on port 465
+// (RFC 8314), STARTTLS on any other port. The one exception is a server on
+// loopback (127.0.0.0/8, ::1, localhost), which is not on a network: there
+// the default is plaintext, so local relays and test servers need no flag.
+// An explicit --tls always wins, so `--tls none --port 465` speaks plaintext
+// to port 465 (test servers do that) and `--tls none` is the named opt-out.
 //
 // A TLS setting while the session will be plaintext is a usage error: a
 // forgotten --tls must not silently send in the clear what the user meant to
@@ -24,10 +29,10 @@
 
 namespace smtpkit::cli {
 
-enum class TlsMode { none, starttls, implicit };
+enum class TlsMode { none, starttls, implicit, opportunistic };
 
 struct TlsFlags {
-    std::string mode;  // "none", "starttls", "implicit"; empty: not given
+    std::string mode;  // "none", "starttls", "implicit", "opportunistic"; empty: not given
     bool trusted_site = false;
     bool secure_fallback = false;
     std::string ca_file;
@@ -40,17 +45,23 @@ struct TlsFlags {
 // Registers the flags on `cmd`; `client_certificate` adds --cert, --key and
 // --key-password-file. A parse-complete check on `cmd` turns a combination
 // that makes no sense into a usage error (see check_tls_flags).
-void add_tls_flags(CLI::App& cmd, TlsFlags& flags, const int& port, bool client_certificate);
+void add_tls_flags(CLI::App& cmd, TlsFlags& flags, const int& port, const std::string& server,
+                   bool client_certificate);
 
-// The mode in effect: --tls when given, else implicit on port 465.
-TlsMode effective_tls_mode(const TlsFlags& flags, int port);
+// True for a server named by a loopback address or as localhost.
+bool is_loopback_server(const std::string& server);
+
+// The mode in effect: --tls when given; else none for a loopback server,
+// implicit on port 465, starttls elsewhere.
+TlsMode effective_tls_mode(const TlsFlags& flags, int port, const std::string& server);
 
 // Why these flags do not go together, or "" when they do.
-std::string check_tls_flags(const TlsFlags& flags, int port);
+std::string check_tls_flags(const TlsFlags& flags, int port, const std::string& server);
 
-// Sets the TLS option bits and trust/certificate paths on `options`. The key
-// password is not among them: read_key_password() gets it.
-void apply_tls_flags(const TlsFlags& flags, int port, ConnectOptions& options);
+// Sets the security mode, TLS option bits and trust/certificate paths on
+// `options`. The key password is not among them: read_key_password() gets it.
+void apply_tls_flags(const TlsFlags& flags, int port, const std::string& server,
+                     ConnectOptions& options);
 
 // The warnings to print on stderr before connecting, each "smtpkit: warning: ...".
 std::vector<std::string> tls_warnings(const TlsFlags& flags);

@@ -48,7 +48,8 @@ struct TransferFlags {
 
 // Registers the flags on `cmd`, in their own group of the help. `tls` and
 // `port` are read after parsing, for --requiretls.
-void add_transfer_flags(CLI::App& cmd, TransferFlags& flags, const TlsFlags& tls, const int& port);
+void add_transfer_flags(CLI::App& cmd, TransferFlags& flags, const TlsFlags& tls, const int& port,
+                        const std::string& server);
 
 // Why these flags do not go together (or a value is malformed), or "" when
 // they are fine.

@@ -33,6 +33,8 @@ Awaitable<Outcome<Nothing>> connect_op(ImplPtr d, std::string host, std::uint16_
         co_return out;
     }
     d->calls.free_thread.store(has(options.options, Option::free_thread));
+    d->deadline = options.deadline;
+    d->start_clock();
     co_await d->connect(std::move(host), port, std::move(options), out.ec);
     d->last_error = out.ec;
     co_return out;
@@ -41,12 +43,14 @@ Awaitable<Outcome<Nothing>> connect_op(ImplPtr d, std::string host, std::uint16_
 Awaitable<Outcome<Nothing>> authenticate_op(ImplPtr d, std::string user, std::string secret,
                                             AuthMechanism mechanism) {
     Outcome<Nothing> out;
+    d->start_clock();
     co_await d->authenticate(std::move(user), std::move(secret), mechanism, out.ec);
     co_return out;
 }
 
 Awaitable<Outcome<SendResult>> send_op(ImplPtr d, Envelope envelope, MessageSource message) {
     Outcome<SendResult> out;
+    d->start_clock();
     out.value = co_await d->send(std::move(envelope), std::move(message), out.ec);
     co_return out;
 }
@@ -54,18 +58,21 @@ Awaitable<Outcome<SendResult>> send_op(ImplPtr d, Envelope envelope, MessageSour
 Awaitable<Outcome<std::vector<SendResult>>> send_many_op(ImplPtr d,
                                                          std::vector<OutgoingMessage> messages) {
     Outcome<std::vector<SendResult>> out;
+    d->start_clock();
     out.value = co_await d->send_many(std::move(messages), out.ec);
     co_return out;
 }
 
 Awaitable<Outcome<Reply>> simple_op(ImplPtr d, protocol::Command cmd) {
     Outcome<Reply> out;
+    d->start_clock();
     out.value = co_await d->simple(std::move(cmd), out.ec);
     co_return out;
 }
 
 Awaitable<Outcome<Nothing>> quit_op(ImplPtr d) {
     Outcome<Nothing> out;
+    d->start_clock();
     co_await d->quit(out.ec);
     co_return out;
 }
@@ -95,6 +102,10 @@ template <class T>
 T run_blocking(const ImplPtr& d, Awaitable<Outcome<T>> op, std::error_code& ec,
                bool allow_any_thread = false) {
     ec.clear();
+    if (!d) {
+        ec = make_error_code(error::moved_from);
+        return {};
+    }
     if (d->async_mode) {
         ec = make_error_code(error::wrong_mode);
         return {};
@@ -126,23 +137,63 @@ void deliver(Handler& handler, std::error_code ec, T value) {
 // The asynchronous form: admitted on the caller's thread, run on the
 // client's executor. The operation holds the Impl, so a Client destroyed
 // meanwhile does not pull it away (its destructor cancels the operation).
+// A bound cancellation slot ends this call (and no later one) as cancel()
+// would; it is cleared before the handler runs, as Asio asks.
+template <class Handler>
+void listen_for_cancellation(const ImplPtr& d, Handler& handler) {
+    asio::cancellation_slot& slot = handler.slot();
+    if (!slot.is_connected()) {
+        return;
+    }
+    slot.assign([weak = std::weak_ptr<Impl>(d),
+                 call = d->calls.running.load()](asio::cancellation_type type) {
+        if ((type & (asio::cancellation_type::terminal | asio::cancellation_type::partial |
+                     asio::cancellation_type::total)) != asio::cancellation_type::none) {
+            Impl::cancel_call(weak.lock(), call);
+        }
+    });
+}
+
 template <class T, class Handler>
 void run_async(const ImplPtr& d, Awaitable<Outcome<T>> op, Handler handler,
                bool allow_any_thread = false) {
-    if (const std::error_code refused = d->begin_async(allow_any_thread)) {
+    std::error_code refused;
+    if (!d) {
+        refused = make_error_code(error::moved_from);
+    } else {
+        refused = d->begin_async(allow_any_thread);
+    }
+    if (refused) {
         // Never inside the initiating call: through the handler's executor.
         asio::post(
-            d->async_mode ? d->executor : asio::any_io_executor(asio::system_executor()),
+            d && d->async_mode ? d->executor : asio::any_io_executor(asio::system_executor()),
             [handler = std::move(handler), refused]() mutable { deliver(handler, refused, T{}); });
         return;
     }
+    listen_for_cancellation(d, handler);
     asio::co_spawn(
         d->executor, std::move(op),
         [d, handler = std::move(handler)](std::exception_ptr failure, Outcome<T> out) mutable {
+            handler.slot().clear();
             settle(*d, failure, out);
             d->end_async();
             deliver(handler, out.ec, std::move(out.value));
         });
+}
+
+// The throwing forms: the error with the words that explain it.
+[[noreturn]] void raise(const ImplPtr& d, std::error_code ec) {
+    if (!d) {
+        throw system_error(ec);
+    }
+    d->raise(ec);
+}
+
+const Impl& alive(const ImplPtr& d) {
+    if (!d) {
+        throw system_error(make_error_code(error::moved_from));
+    }
+    return *d;
 }
 
 protocol::Command simple_command(int which, std::string argument) {
@@ -162,11 +213,11 @@ protocol::Command simple_command(int which, std::string argument) {
 
 // The throwing form of a simple command: a refusal is an answer, not an error.
 template <class Call>
-Reply reply_or_raise(Call&& call, const Impl& impl) {
+Reply reply_or_raise(Call&& call, const ImplPtr& impl) {
     std::error_code ec;
     Reply reply = call(ec);
-    if (ec && ec != error::command_refused) {
-        impl.raise(ec);
+    if (ec) {
+        raise(impl, ec);
     }
     return reply;
 }
@@ -178,7 +229,8 @@ Client::Client(asio::any_io_executor executor)
     : impl_(std::make_shared<Impl>(std::move(executor))) {}
 
 // An asynchronous operation still running holds the Impl; it is cancelled,
-// and its handler still runs (with error::cancelled).
+// and its handler still runs (with error::cancelled). A moved-from Client
+// holds nothing.
 Client::~Client() {
     if (impl_ && impl_->async_mode) {
         cancel();
@@ -188,14 +240,16 @@ Client::Client(Client&&) noexcept = default;
 Client& Client::operator=(Client&&) noexcept = default;
 
 asio::any_io_executor Client::get_executor() const noexcept {
-    return impl_->executor;
+    return impl_ ? impl_->executor : asio::any_io_executor();
 }
 
 asio::any_io_executor Client::handler_executor() const noexcept {
-    return impl_->async_mode ? impl_->executor : asio::any_io_executor(asio::system_executor());
+    return impl_ && impl_->async_mode ? impl_->executor
+                                      : asio::any_io_executor(asio::system_executor());
 }
 
 void Client::set_trace(TraceHandler handler) {
+    alive(impl_);
     impl_->tracer.set_handler(std::move(handler));
 }
 
@@ -205,7 +259,7 @@ void Client::connect(std::string_view host, std::uint16_t port, const ConnectOpt
     std::error_code ec;
     connect(host, port, options, ec);
     if (ec) {
-        impl_->raise(ec);
+        raise(impl_, ec);
     }
 }
 
@@ -228,7 +282,7 @@ void Client::authenticate(std::string_view user, std::string_view secret, AuthMe
     std::error_code ec;
     authenticate(user, secret, mechanism, ec);
     if (ec) {
-        impl_->raise(ec);
+        raise(impl_, ec);
     }
 }
 
@@ -246,19 +300,21 @@ void Client::start_authenticate(std::string user, std::string secret, AuthMechan
 
 // --- send -------------------------------------------------------------------------
 
-// A refused recipient list or message is an answer (in the SendResult), not
-// an exception; everything else that stops the send is.
-SendResult Client::send(const Envelope& envelope, MessageSource message) {
+// A refused recipient list or message is an answer (in the SendResult), in
+// every form: the error_code& form leaves `ec` clear for it, so this one
+// throws only what that one reports.
+SendResult Client::send(const Envelope& envelope, const MessageSource& message) {
     std::error_code ec;
-    SendResult result = send(envelope, std::move(message), ec);
-    if (ec && ec != error::no_valid_recipients && ec != error::message_refused) {
-        impl_->raise(ec);
+    SendResult result = send(envelope, message, ec);
+    if (ec) {
+        raise(impl_, ec);
     }
     return result;
 }
 
-SendResult Client::send(const Envelope& envelope, MessageSource message, std::error_code& ec) {
-    return run_blocking(impl_, send_op(impl_, envelope, std::move(message)), ec);
+SendResult Client::send(const Envelope& envelope, const MessageSource& message,
+                        std::error_code& ec) {
+    return run_blocking(impl_, send_op(impl_, envelope, message), ec);
 }
 
 void Client::start_send(Envelope envelope, MessageSource message, SendHandler handler) {
@@ -269,7 +325,7 @@ std::vector<SendResult> Client::send_many(std::vector<OutgoingMessage> messages)
     std::error_code ec;
     std::vector<SendResult> results = send_many(std::move(messages), ec);
     if (ec) {
-        impl_->raise(ec);
+        raise(impl_, ec);
     }
     return results;
 }
@@ -286,19 +342,19 @@ void Client::start_send_many(std::vector<OutgoingMessage> messages, SendManyHand
 // --- simple commands -----------------------------------------------------------------
 
 Reply Client::reset() {
-    return reply_or_raise([&](std::error_code& ec) { return reset(ec); }, *impl_);
+    return reply_or_raise([&](std::error_code& ec) { return reset(ec); }, impl_);
 }
 Reply Client::noop() {
-    return reply_or_raise([&](std::error_code& ec) { return noop(ec); }, *impl_);
+    return reply_or_raise([&](std::error_code& ec) { return noop(ec); }, impl_);
 }
 Reply Client::verify(std::string_view address) {
-    return reply_or_raise([&](std::error_code& ec) { return verify(address, ec); }, *impl_);
+    return reply_or_raise([&](std::error_code& ec) { return verify(address, ec); }, impl_);
 }
 Reply Client::expand(std::string_view list) {
-    return reply_or_raise([&](std::error_code& ec) { return expand(list, ec); }, *impl_);
+    return reply_or_raise([&](std::error_code& ec) { return expand(list, ec); }, impl_);
 }
 Reply Client::command(std::string_view line) {
-    return reply_or_raise([&](std::error_code& ec) { return command(line, ec); }, *impl_);
+    return reply_or_raise([&](std::error_code& ec) { return command(line, ec); }, impl_);
 }
 
 Reply Client::reset(std::error_code& ec) {
@@ -328,7 +384,7 @@ void Client::quit() {
     std::error_code ec;
     quit(ec);
     if (ec) {
-        impl_->raise(ec);
+        raise(impl_, ec);
     }
 }
 
@@ -340,12 +396,28 @@ void Client::start_quit(ErrorHandler handler) {
     run_async(impl_, quit_op(impl_), std::move(handler));
 }
 
+void Client::disconnect() {
+    std::error_code ec;
+    disconnect(ec);
+    if (ec) {
+        throw system_error(ec);
+    }
+}
+
 // Closes at once, unless an asynchronous operation runs on the executor:
 // then the connection is the executor's to touch, and the close is a
 // cancel() of that operation.
-void Client::disconnect() noexcept {
+void Client::disconnect(std::error_code& ec) noexcept {
+    ec.clear();
+    if (!impl_) {
+        ec = make_error_code(error::moved_from);
+        return;
+    }
     if (!impl_->calls.caller_allowed()) {
-        return;  // not this thread's client: cancel() is the cross-thread way
+        // Not this thread's client: its state is not ours to touch.
+        // cancel() is the cross-thread way to stop a call.
+        ec = make_error_code(error::not_owner);
+        return;
     }
     if (impl_->async_mode && impl_->calls.running.load() != 0) {
         cancel();
@@ -358,32 +430,13 @@ void Client::disconnect() noexcept {
 // thread running the call; the call number makes a cancel that arrives
 // after its call ended a no-op instead of a trap for the next call.
 void Client::cancel() noexcept {
-    if (!impl_) {
-        return;
-    }
-    const std::uint64_t call = impl_->calls.running.load();
-    if (call == 0) {
-        return;
-    }
-    try {
-        asio::post(impl_->executor, [weak = std::weak_ptr<Impl>(impl_), call] {
-            const auto d = weak.lock();
-            if (!d || d->calls.running.load() != call) {
-                return;
-            }
-            d->tracer.info("cancelled by the caller");
-            if (d->connection) {
-                d->connection->cancel();
-            } else {
-                d->cancel_requested = call;  // the operation has not begun yet
-            }
-        });
-    } catch (const std::exception&) {
-        // post() allocates; without memory there is nothing better to do.
+    if (impl_) {
+        Impl::cancel_call(impl_, impl_->calls.running.load());
     }
 }
 
 std::thread::id Client::attach_thread(std::thread::id thread) {
+    alive(impl_);
     if (thread == std::thread::id{}) {
         thread = std::this_thread::get_id();
     }
@@ -391,53 +444,72 @@ std::thread::id Client::attach_thread(std::thread::id thread) {
 }
 
 std::thread::id Client::owner_thread() const noexcept {
-    return impl_->calls.owner.load();
+    return impl_ ? impl_->calls.owner.load() : std::thread::id{};
 }
 
 // --- events and status ----------------------------------------------------------------------
 
 void Client::set_event_handler(EventHandler handler) {
+    alive(impl_);
     impl_->events.set_handler(std::move(handler));
 }
 void Client::enable_events(bool enabled) {
+    alive(impl_);
     impl_->events.enable_all(enabled);
 }
 void Client::enable_event(EventKind kind, bool enabled) {
+    alive(impl_);
     impl_->events.enable(kind, enabled);
 }
 bool Client::event_enabled(EventKind kind) const noexcept {
-    return impl_->events.enabled(kind);
+    return impl_ && impl_->events.enabled(kind);
 }
 void Client::freeze_events(bool frozen) {
+    alive(impl_);
     impl_->events.freeze(frozen);
 }
 TransferStatus Client::transfer_status() const {
-    return impl_->meter.status();
+    return alive(impl_).meter.status();
 }
 
 // --- observers ----------------------------------------------------------------------------------
 
 bool Client::connected() const noexcept {
-    return impl_->session && impl_->connection && impl_->connection->is_open() &&
+    return impl_ && impl_->session && impl_->connection && impl_->connection->is_open() &&
            impl_->session->usable();
 }
 
+namespace {
+
+// What a moved-from client's observers point at.
+const Reply kNoReply;
+const Capabilities kNoCapabilities;
+const SecurityInfo kNoSecurity;
+const std::string kNoDetail;
+
+}  // namespace
+
 const Reply& Client::last_reply() const noexcept {
-    return impl_->last_reply;
+    return impl_ ? impl_->last_reply : kNoReply;
 }
 std::error_code Client::last_error() const noexcept {
-    return impl_->last_error;
+    return impl_ ? impl_->last_error : make_error_code(error::moved_from);
 }
 const std::string& Client::last_error_detail() const noexcept {
-    return impl_->last_detail;
+    return impl_ ? impl_->last_detail : kNoDetail;
 }
-
+const SessionOpening& Client::opening() const noexcept {
+    static const SessionOpening none;
+    return impl_ ? impl_->opening : none;
+}
 const Capabilities& Client::capabilities() const noexcept {
-    return impl_->capabilities;
+    return impl_ ? impl_->capabilities : kNoCapabilities;
 }
-
+const Capabilities& Client::capabilities_before_tls() const noexcept {
+    return impl_ ? impl_->capabilities_before_tls : kNoCapabilities;
+}
 const SecurityInfo& Client::security_info() const noexcept {
-    return impl_->security;
+    return impl_ ? impl_->security : kNoSecurity;
 }
 
 }  // namespace smtpkit

@@ -12,36 +12,60 @@
 namespace smtpkit {
 namespace {
 
-bool in_range(std::error_code ec, error first, error last) {
-    return ec.category() == error_category() && ec.value() >= static_cast<int>(first) &&
-           ec.value() <= static_cast<int>(last);
-}
-
 // Errors whose cause is in the server's reply.
 bool is_refusal(std::error_code ec) {
-    return in_range(ec, error::greeting_refused, error::message_refused) ||
-           in_range(ec, error::auth_credentials_invalid, error::auth_failed) ||
-           ec == error::starttls_refused;
+    if (ec.category() != error_category()) {
+        return false;
+    }
+    switch (static_cast<error>(ec.value())) {
+        case error::greeting_refused:
+        case error::greeting_deferred:
+        case error::hello_refused:
+        case error::hello_deferred:
+        case error::sender_refused:
+        case error::sender_deferred:
+        case error::command_refused:
+        case error::command_deferred:
+        case error::no_valid_recipients:
+        case error::recipients_deferred:
+        case error::message_refused:
+        case error::message_deferred:
+        case error::starttls_refused:
+        case error::starttls_deferred:
+        case error::auth_credentials_invalid:
+        case error::auth_mechanism_too_weak:
+        case error::auth_encryption_required:
+        case error::auth_temporary_failure:
+        case error::auth_failed:
+            return true;
+        default:
+            return false;
+    }
 }
 
 // The reply that decided a transaction's outcome, if the server gave one.
 const Reply* deciding_reply(const SendResult& r, std::error_code ec) {
-    if (ec == error::sender_refused) {
+    if (ec == error::sender_refused || ec == error::sender_deferred) {
         return &r.mail_reply;
     }
-    if (ec == error::no_valid_recipients) {
+    if (ec == error::no_valid_recipients || ec == error::recipients_deferred) {
         return r.recipients.empty() ? nullptr : &r.recipients.back().reply;
     }
     if (!r.final_reply.empty()) {
         return &r.final_reply;
     }
-    if (ec == error::message_refused && !r.data_reply.empty()) {
+    if ((ec == error::message_refused || ec == error::message_deferred) && !r.data_reply.empty()) {
         return &r.data_reply;
     }
     return nullptr;
 }
 
 }  // namespace
+
+bool is_answer(std::error_code ec) noexcept {
+    return ec == error::no_valid_recipients || ec == error::recipients_deferred ||
+           ec == error::message_refused || ec == error::message_deferred;
+}
 
 // The server's words belong in the message only when the server refused;
 // OpenSSL's when TLS failed.
@@ -64,6 +88,7 @@ void Client::Impl::observe(const protocol::Event& event) {
     tracer.on_event(event);
     if (const auto* r = std::get_if<protocol::ReplyReceived>(&event)) {
         last_reply = r->reply;
+        note_opening(*r);
         if (events.wants(EventKind::command)) {
             Event e = client::make_event(EventKind::command);
             e.command = r->verb ? protocol::to_string(*r->verb) : "";
@@ -75,8 +100,24 @@ void Client::Impl::observe(const protocol::Event& event) {
     }
 }
 
+// The replies that opened the session, kept for opening().
+void Client::Impl::note_opening(const protocol::ReplyReceived& r) {
+    if (!r.verb) {
+        opening.greeting = r.reply;
+        return;
+    }
+    const protocol::Verb verb = *r.verb;
+    if (verb == protocol::Verb::ehlo || verb == protocol::Verb::helo) {
+        const bool over_tls = connection && connection->tls_active();
+        (over_tls ? opening.after_tls : opening.before_tls) =
+            SessionOpening::Hello{protocol::to_string(verb), r.reply};
+    } else if (verb == protocol::Verb::starttls) {
+        opening.starttls = r.reply;
+    }
+}
+
 client::Driver Client::Impl::make_driver() {
-    client::Driver driver(*connection, *session, timeout,
+    client::Driver driver(*connection, *session, limits(),
                           [this](const protocol::Event& e) { observe(e); });
     if (events.wants(EventKind::read) || events.wants(EventKind::write)) {
         driver.set_io_observer([this](bool wrote, std::size_t n) {
@@ -153,7 +194,8 @@ Awaitable<Reply> Client::Impl::simple(protocol::Command cmd, std::error_code& ec
         if (!reply.positive()) {
             // An answer, not a failure: the reply goes back to the caller,
             // and last_error() says it was a refusal.
-            last_error = make_error_code(error::command_refused);
+            last_error = make_error_code(
+                refusal_for(reply.code, error::command_refused, error::command_deferred));
             co_return reply;
         }
     }
@@ -206,14 +248,20 @@ Awaitable<SendResult> Client::Impl::send(Envelope envelope, MessageSource messag
     meter.begin(known_total(jobs));
     SendResult result = std::move((co_await transfer(jobs, session_ec)).front());
     meter.end();
-    ec = result.error ? result.error : session_ec;
-    result.error = ec;
+    if (!result.error) {
+        result.error = session_ec;
+    }
     // last_reply() becomes the reply that decided it (not the RSET that
     // tidied up after it), as SocketTools' GetResultCode.
-    if (const Reply* decisive = deciding_reply(result, ec)) {
+    if (const Reply* decisive = deciding_reply(result, result.error)) {
         last_reply = *decisive;
     }
-    finish(ec);
+    // A refused message or refused recipients are the answer, in the result;
+    // anything else that kept the message from going is the call's error,
+    // and so is a session that failed afterwards (the result keeps the
+    // refusal that came first).
+    ec = is_answer(result.error) ? session_ec : result.error;
+    finish(ec ? ec : result.error);
     co_return result;
 }
 

@@ -21,6 +21,7 @@
 #include "client/event_hub.hpp"
 #include "client/tracer.hpp"
 #include "client/transfer_meter.hpp"
+#include "client/wait_limits.hpp"
 #include "smtpkit/client.hpp"
 #include "smtpkit/protocol/session.hpp"
 #include "transport/connection.hpp"
@@ -34,6 +35,10 @@ namespace smtpkit {
 template <class T>
 using Awaitable = asio::awaitable<T>;
 
+// A refusal that is the answer to send() (refused recipients or message):
+// in the SendResult, never the call's error.
+bool is_answer(std::error_code ec) noexcept;
+
 struct Client::Impl {
     Impl();                                               // blocking
     explicit Impl(asio::any_io_executor async_executor);  // asynchronous
@@ -46,7 +51,11 @@ struct Client::Impl {
     std::optional<transport::Connection> connection;
     std::optional<protocol::Session> session;
     std::chrono::seconds timeout{60};
+    std::chrono::milliseconds deadline{0};  // ConnectOptions::deadline; 0: none
+    // The deadline of the call running (set by start_clock()).
+    std::optional<client::WaitLimits::Clock::time_point> call_deadline;
     Reply last_reply;
+    SessionOpening opening;  // greeting, EHLO/HELO replies, STARTTLS
     std::error_code last_error;
     std::string last_detail;  // more words for last_error (TLS reasons)
     client::Tracer tracer;
@@ -55,6 +64,7 @@ struct Client::Impl {
     // Copies that stay valid after the session closes, so references handed
     // out by capabilities() and security_info() never dangle.
     Capabilities capabilities;
+    Capabilities capabilities_before_tls;  // what EHLO said in plaintext before STARTTLS
     // From connect(): what authenticate() needs to know.
     std::string peer_host;  // as the caller named it (OAUTHBEARER's host)
     std::uint16_t peer_port = 0;
@@ -95,6 +105,12 @@ struct Client::Impl {
     void apply_pending_cancel();
     // The events for an operation's outcome: timeout, cancel.
     void report(std::error_code ec);
+    // A call begins: its deadline (if any) runs from now.
+    void start_clock();
+    client::WaitLimits limits() const { return {timeout, call_deadline}; }
+    // Ends call number `call` (and no later one) from any thread: posted to
+    // the executor, as Client::cancel() and cancellation slots do.
+    static void cancel_call(const std::shared_ptr<Impl>& impl, std::uint64_t call) noexcept;
 
     // --- connecting (connect.cpp) ---
     Awaitable<void> connect(std::string host, std::uint16_t port, ConnectOptions options,
@@ -108,7 +124,7 @@ struct Client::Impl {
     Awaitable<void> handshake(const std::string& host, bool verify, bool implicit,
                               std::error_code& ec);
     Awaitable<void> greet_and_hello(std::error_code& ec);
-    Awaitable<void> upgrade_with_starttls(const std::string& host, bool verify,
+    Awaitable<void> upgrade_with_starttls(const std::string& host, bool verify, bool required,
                                           std::error_code& ec);
 
     // --- authenticating (authenticate.cpp) ---
@@ -117,6 +133,7 @@ struct Client::Impl {
 
     // --- running the session (client_impl.cpp) ---
     void observe(const protocol::Event& event);
+    void note_opening(const protocol::ReplyReceived& r);
     client::Driver make_driver();
     Awaitable<protocol::Event> run(std::error_code& ec);
     Awaitable<std::error_code> flush();
@@ -131,7 +148,7 @@ struct Client::Impl {
     // --- the send path (transfer.cpp) ---
     struct Job {
         const Envelope* envelope;
-        MessageSource* source;
+        const MessageSource* source;
     };
     // Runs every job's transaction, overlapping them as far as the session
     // allows. One result per job; `session_ec` is set when the session
@@ -139,6 +156,8 @@ struct Client::Impl {
     Awaitable<std::vector<SendResult>> transfer(const std::vector<Job>& jobs,
                                                 std::error_code& session_ec);
     Awaitable<void> write_content(client::ContentReader& reader, std::uint64_t total);
+    // Opens a job's source for its transaction; the error when it cannot be.
+    std::optional<client::ContentReader> open_source(const Job& job, std::error_code& ec);
     Awaitable<void> poll();
     std::error_code finish(std::error_code ec);
     [[noreturn]] void raise(std::error_code ec) const;

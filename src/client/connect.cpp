@@ -1,6 +1,6 @@
 // Connecting: TCP, implicit TLS or STARTTLS, greeting and EHLO/HELO. When TLS
-// is required (secure, secure_implicit) nothing goes on without it: no
-// fallback to plaintext, ever.
+// is required (every Security but starttls_when_available and plaintext)
+// nothing goes on without it: no fallback to plaintext, ever.
 #include <unistd.h>
 
 #include <array>
@@ -29,26 +29,28 @@ std::string local_host_name() {
 Awaitable<void> Client::Impl::connect(std::string host, std::uint16_t port, ConnectOptions options,
                                       std::error_code& ec) {
     last_reply = {};
+    opening = {};
     last_detail.clear();
     capabilities = {};
+    capabilities_before_tls = {};
     security = {};
     timeout = options.timeout;
-    const Option opts = effective_options(port, options.options);
-    const std::uint16_t real_port = effective_port(port, opts);
-    const bool implicit = has(opts, Option::secure_implicit);
-    const bool starttls = has(opts, Option::secure) && !implicit;
-    const bool verify = !has(opts, Option::trusted_site);
+    const ConnectPlan plan = plan_connection(port, options, ec);
+    if (ec) {
+        co_return;  // tls_settings_without_tls: never silently ignored
+    }
     peer_host = host;
-    peer_port = real_port;
-    tls_required = implicit || starttls;
+    peer_port = plan.port;
+    tls_required = plan.tls_required;
     allow_insecure_auth = options.allow_insecure_auth;
-    if (has(opts, Option::tunnel) && !options.proxy.enabled()) {
+    if (has(options.options, Option::tunnel) && !options.proxy.enabled()) {
         ec = make_error_code(error::proxy_not_configured);  // never a silent direct connection
         co_return;
     }
 
-    if (implicit || starttls) {
-        transport::TlsPolicy policy{verify, has(opts, Option::secure_fallback), options.tls};
+    if (plan.implicit_tls || plan.starttls) {
+        transport::TlsPolicy policy{plan.verify, has(options.options, Option::secure_fallback),
+                                    options.tls};
         tls_context = transport::make_tls_context(policy, ec, last_detail);
         if (ec) {
             co_return;
@@ -56,27 +58,27 @@ Awaitable<void> Client::Impl::connect(std::string host, std::uint16_t port, Conn
     }
     protocol::SessionConfig config;
     config.helo_name = options.helo_name.empty() ? local_host_name() : options.helo_name;
-    config.extended = has(opts, Option::extended);
+    config.extended = plan.extended;
     config.use_pipelining = options.transfer.pipelining;
     config.use_chunking = options.transfer.chunking;
     config.window = options.transfer.window;
-    config.tls_active = implicit;  // the handshake comes before the greeting
+    config.tls_active = plan.implicit_tls;  // the handshake comes before the greeting
     transfer_options = options.transfer;
     connection.emplace(executor);
     session.emplace(config);
     apply_pending_cancel();
 
-    co_await open_path(host, real_port, options, ec);
+    co_await open_path(host, plan.port, options, ec);
     // Connect: the path to the server is open (or could not be opened).
     events.raise(client::make_event(EventKind::connect, ec));
-    if (!ec && implicit) {
-        co_await handshake(host, verify, true, ec);
+    if (!ec && plan.implicit_tls) {
+        co_await handshake(host, plan.verify, true, ec);
     }
     if (!ec) {
         co_await greet_and_hello(ec);
     }
-    if (!ec && starttls) {
-        co_await upgrade_with_starttls(host, verify, ec);
+    if (!ec && plan.starttls) {
+        co_await upgrade_with_starttls(host, plan.verify, plan.tls_required, ec);
     }
     if (ec) {
         close(ec);
@@ -111,8 +113,9 @@ Awaitable<void> Client::Impl::open_tunnel(const std::string& host, std::uint16_t
     const auto handshake =
         protocol::make_proxy_handshake(proxy.kind, {host, port, proxy.user, proxy.password});
     ec = co_await client::suspend_for<std::error_code>([&](auto resume) {
-        transport::async_open_tunnel(*connection, *handshake, timeout, std::move(resume));
+        transport::async_open_tunnel(*connection, *handshake, limits().next(), std::move(resume));
     });
+    ec = limits().explain(ec);
     if (ec) {
         last_detail = handshake->detail();
         co_return;
@@ -125,8 +128,9 @@ Awaitable<void> Client::Impl::open_tcp(const std::string& host, std::uint16_t po
     transport::ConnectSettings settings;
     settings.prefer_ipv6 = prefer_ipv6;
     ec = co_await client::suspend_for<std::error_code>([&](auto resume) {
-        connection->async_connect(host, port, settings, timeout, std::move(resume));
+        connection->async_connect(host, port, settings, limits().next(), std::move(resume));
     });
+    ec = limits().explain(ec);
     if (!ec) {
         tracer.info("connected to " + connection->remote_endpoint());
     }
@@ -135,9 +139,10 @@ Awaitable<void> Client::Impl::open_tcp(const std::string& host, std::uint16_t po
 Awaitable<void> Client::Impl::handshake(const std::string& host, bool verify, bool implicit,
                                         std::error_code& ec) {
     ec = co_await client::suspend_for<std::error_code>([&](auto resume) {
-        connection->async_handshake(*tls_context, host, verify, implicit, timeout,
+        connection->async_handshake(*tls_context, host, verify, implicit, limits().next(),
                                     std::move(resume));
     });
+    ec = limits().explain(ec);
     if (ec) {
         last_detail = connection->tls_detail();
         co_return;
@@ -159,14 +164,21 @@ Awaitable<void> Client::Impl::greet_and_hello(std::error_code& ec) {
 }
 
 // RFC 3207: STARTTLS, the handshake, then EHLO again over TLS. Whatever the
-// server said in plaintext is forgotten by the session.
+// server said in plaintext is forgotten by the session (and kept apart in
+// capabilities_before_tls, for reports).
 Awaitable<void> Client::Impl::upgrade_with_starttls(const std::string& host, bool verify,
-                                                    std::error_code& ec) {
+                                                    bool required, std::error_code& ec) {
     if (!session->capabilities().starttls()) {
+        if (!required) {
+            // Opportunistic: the server offers no TLS; plaintext it is.
+            tracer.info("STARTTLS not offered: the session stays in plaintext");
+            co_return;
+        }
         // Also the case when EHLO was refused and only HELO worked.
         ec = make_error_code(error::starttls_not_offered);
         co_return;
     }
+    capabilities_before_tls = session->capabilities();
     session->starttls();
     const protocol::Event done = co_await run(ec);
     if (ec) {

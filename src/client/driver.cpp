@@ -32,7 +32,7 @@ void Driver::pump() {
         return;
     }
     if (session_.wants_write()) {
-        connection_.async_write(session_.pending_output(), timeout_,
+        connection_.async_write(session_.pending_output(), limits_.next(),
                                 [this](std::error_code ec, std::size_t n) {
                                     if (ec) {
                                         on_transport_error(ec);
@@ -45,7 +45,7 @@ void Driver::pump() {
         return;
     }
     if (session_.wants_read()) {
-        connection_.async_read_some(buffer_.data(), buffer_.size(), timeout_,
+        connection_.async_read_some(buffer_.data(), buffer_.size(), limits_.next(),
                                     [this](std::error_code ec, std::size_t n) {
                                         if (ec == asio::error::eof) {
                                             session_.feed_eof();
@@ -79,7 +79,7 @@ void Driver::read(std::size_t n) {
 }
 
 void Driver::on_transport_error(std::error_code ec) {
-    session_.feed_error(ec);
+    session_.feed_error(limits_.explain(ec));
     pump();
 }
 
@@ -89,9 +89,10 @@ void Driver::async_flush(FlushHandler handler) {
         return;
     }
     connection_.async_write(
-        session_.pending_output(), timeout_,
+        session_.pending_output(), limits_.next(),
         [this, handler = std::move(handler)](std::error_code ec, std::size_t n) mutable {
             if (ec) {
+                ec = limits_.explain(ec);
                 session_.feed_error(ec);
                 handler(ec);
                 return;
@@ -108,12 +109,12 @@ void Driver::async_poll(FlushHandler handler) {
         return;
     }
     connection_.async_read_some(
-        buffer_.data(), buffer_.size(), timeout_,
+        buffer_.data(), buffer_.size(), limits_.next(),
         [this, handler = std::move(handler)](std::error_code ec, std::size_t n) mutable {
             if (ec == asio::error::eof) {
                 session_.feed_eof();
             } else if (ec) {
-                session_.feed_error(ec);
+                session_.feed_error(limits_.explain(ec));
             } else {
                 read(n);
                 session_.feed(std::string_view(buffer_.data(), n));

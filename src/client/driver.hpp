@@ -10,6 +10,7 @@
 #include <optional>
 #include <system_error>
 
+#include "client/wait_limits.hpp"
 #include "smtpkit/protocol/session.hpp"
 #include "transport/connection.hpp"
 
@@ -23,11 +24,11 @@ class Driver {
     // Told of every completed write (true) and read (false) and its size.
     using IoObserver = std::function<void(bool wrote, std::size_t octets)>;
 
-    Driver(transport::Connection& connection, protocol::Session& session,
-           transport::Duration timeout, Observer observer)
+    Driver(transport::Connection& connection, protocol::Session& session, WaitLimits limits,
+           Observer observer)
         : connection_(connection),
           session_(session),
-          timeout_(timeout),
+          limits_(limits),
           observer_(std::move(observer)) {}
 
     void set_io_observer(IoObserver observer) { io_observer_ = std::move(observer); }
@@ -55,7 +56,7 @@ class Driver {
 
     transport::Connection& connection_;
     protocol::Session& session_;
-    transport::Duration timeout_;
+    WaitLimits limits_;
     Observer observer_;
     IoObserver io_observer_;
     CompletionHandler handler_;

@@ -18,18 +18,42 @@ protocol::MessageInfo info_of(const MessageSource& source) {
 
 }  // namespace
 
+// A job's source opened for its transaction, before anything of it is
+// written: a one-shot source already read, or a file that is gone or
+// changed, ends that message here and nowhere else.
+std::optional<client::ContentReader> Client::Impl::open_source(const Job& job,
+                                                               std::error_code& ec) {
+    MessageSource::Reader reader = job.source->open(ec);
+    if (ec) {
+        if (ec.category() != error_category()) {
+            last_detail = "message source: " + ec.message();
+            ec = make_error_code(error::source_read_failed);
+        }
+        return std::nullopt;
+    }
+    return client::ContentReader(std::move(reader), job.source->size(),
+                                 transfer_options.chunk_size);
+}
+
 Awaitable<std::vector<SendResult>> Client::Impl::transfer(const std::vector<Job>& jobs,
                                                           std::error_code& session_ec) {
     std::vector<SendResult> results(jobs.size());
-    std::map<std::size_t, std::size_t> job_of;  // transaction id -> job
+    std::map<std::size_t, std::size_t> job_of;             // transaction id -> job
+    std::map<std::size_t, client::ContentReader> readers;  // transaction id -> its content
     std::size_t next = 0;
-    std::optional<client::ContentReader> reader;
-    std::size_t reader_for = 0;
 
     for (;;) {
         while (next < jobs.size() && session->usable() && session->can_begin_transaction()) {
             const Job& job = jobs[next];
-            job_of[session->begin_transaction(*job.envelope, info_of(*job.source))] = next++;
+            std::error_code open_ec;
+            std::optional<client::ContentReader> reader = open_source(job, open_ec);
+            if (!reader) {
+                results[next++].error = open_ec;  // not_delivered, nothing written
+                continue;
+            }
+            const std::size_t id = session->begin_transaction(*job.envelope, info_of(*job.source));
+            readers.emplace(id, std::move(*reader));
+            job_of[id] = next++;
         }
         if (job_of.empty()) {
             break;  // every begun transaction is decided; nothing more can begin
@@ -38,15 +62,13 @@ Awaitable<std::vector<SendResult>> Client::Impl::transfer(const std::vector<Job>
         protocol::Event done = co_await run(ec);
         if (const auto* ready_for = std::get_if<protocol::ReadyForData>(&done)) {
             const auto it = job_of.find(ready_for->transaction);
-            if (it == job_of.end()) {
+            const auto reader = readers.find(ready_for->transaction);
+            if (it == job_of.end() || reader == readers.end()) {
                 continue;
             }
-            if (reader_for != ready_for->transaction) {
-                reader.emplace(*jobs[it->second].source, transfer_options.chunk_size);
-                reader_for = ready_for->transaction;
-            }
-            co_await write_content(*reader, jobs[it->second].source->size().value_or(0));
+            co_await write_content(reader->second, jobs[it->second].source->size().value_or(0));
         } else if (auto* tx = std::get_if<protocol::TransactionDone>(&done)) {
+            readers.erase(tx->transaction);
             const auto it = job_of.find(tx->transaction);
             if (it != job_of.end()) {
                 results[it->second] = std::move(tx->result);
@@ -91,9 +113,11 @@ Awaitable<void> Client::Impl::write_content(client::ContentReader& reader, std::
         std::error_code read_ec;
         const std::string_view chunk = reader.next(last, read_ec);
         if (read_ec) {
-            // The message cannot be completed: drop the connection rather
-            // than end a truncated message the server would deliver.
-            session->feed_error(read_ec);
+            // The message cannot be completed: it is abandoned, never ended
+            // (BDAT: RSET; DATA: the connection is dropped).
+            last_detail = reader.detail();
+            tracer.info("message content abandoned: " + read_ec.message());
+            session->abandon_content(read_ec);
             co_return;
         }
         session->send_chunk(chunk, last);

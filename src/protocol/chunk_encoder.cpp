@@ -1,4 +1,4 @@
-#include "smtpkit/protocol/chunk_encoder.hpp"
+#include "smtpkit/protocol/detail/chunk_encoder.hpp"
 
 namespace smtpkit::protocol {
 

@@ -1,4 +1,4 @@
-#include "smtpkit/protocol/content_scanner.hpp"
+#include "smtpkit/protocol/detail/content_scanner.hpp"
 
 namespace smtpkit::protocol {
 

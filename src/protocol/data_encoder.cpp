@@ -1,4 +1,4 @@
-#include "smtpkit/protocol/data_encoder.hpp"
+#include "smtpkit/protocol/detail/data_encoder.hpp"
 
 #include <algorithm>
 #include <cstring>

@@ -6,8 +6,8 @@
 
 #include <string>
 
+#include "protocol/proxy_handshake.hpp"
 #include "smtpkit/error.hpp"
-#include "smtpkit/protocol/proxy_handshake.hpp"
 #include "smtpkit/protocol/sasl.hpp"
 
 namespace smtpkit::protocol {

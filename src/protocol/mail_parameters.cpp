@@ -1,5 +1,5 @@
 // MAIL/RCPT parameters: the choice of each extension and its wire form.
-#include "smtpkit/protocol/mail_parameters.hpp"
+#include "smtpkit/protocol/detail/mail_parameters.hpp"
 
 #include <algorithm>
 #include <charconv>

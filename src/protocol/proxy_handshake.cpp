@@ -1,6 +1,6 @@
 // What both proxy handshakes share: the output queue (wiped once written, as
 // it may hold a password), the feed loop and failure.
-#include "smtpkit/protocol/proxy_handshake.hpp"
+#include "protocol/proxy_handshake.hpp"
 
 #include <arpa/inet.h>
 #include <openssl/crypto.h>

@@ -293,8 +293,10 @@ void Session::on_greeting(const Reply& reply) {
     // is not a greeting at all.
     set_state(State::closed);
     const bool refusal = reply.transient() || reply.permanent();
-    events_.emplace_back(OperationFailed{
-        make_error_code(refusal ? error::greeting_refused : error::unexpected_reply), reply});
+    const error why =
+        refusal ? refusal_for(reply.code, error::greeting_refused, error::greeting_deferred)
+                : error::unexpected_reply;
+    events_.emplace_back(OperationFailed{make_error_code(why), reply});
 }
 
 void Session::on_hello(Verb verb, const Reply& reply) {
@@ -316,7 +318,9 @@ void Session::on_hello(Verb verb, const Reply& reply) {
     } else {
         set_state(State::connected);
     }
-    events_.emplace_back(OperationFailed{make_error_code(error::hello_refused), reply});
+    events_.emplace_back(OperationFailed{
+        make_error_code(refusal_for(reply.code, error::hello_refused, error::hello_deferred)),
+        reply});
 }
 
 void Session::on_starttls(const Reply& reply) {
@@ -328,7 +332,9 @@ void Session::on_starttls(const Reply& reply) {
     // 454, 501, 502, anything: no TLS. The caller required it, so the
     // session is over; it must never go on in plaintext.
     set_state(State::closed);
-    events_.emplace_back(OperationFailed{make_error_code(error::starttls_refused), reply});
+    events_.emplace_back(OperationFailed{
+        make_error_code(refusal_for(reply.code, error::starttls_refused, error::starttls_deferred)),
+        reply});
 }
 
 void Session::on_command(const Reply& reply) {

@@ -29,7 +29,8 @@ error error_for_auth_reply(int code) {
         case 503:
             return error::already_authenticated;
         default:
-            return error::auth_failed;
+            // Any other 4yz (421, 432 password transition, 451) is for now.
+            return code >= 400 && code < 500 ? error::auth_temporary_failure : error::auth_failed;
     }
 }
 

@@ -17,6 +17,11 @@ std::string canonical(const std::string& address, bool utf8) {
     return canonical_address(address, AddressRules{utf8, false}, ec);
 }
 
+std::error_code message_refusal(const Reply& reply) {
+    return make_error_code(
+        refusal_for(reply.code, error::message_refused, error::message_deferred));
+}
+
 }  // namespace
 
 // --- starting -----------------------------------------------------------
@@ -224,6 +229,26 @@ void Session::send_chunk(std::string_view content, bool last) {
     }
 }
 
+// The message's content cannot be completed (its source failed). BDAT: no
+// LAST, and RSET discards the chunks already sent (RFC 3030 2), so the
+// session goes on. DATA: only the end of data ends a DATA section, and that
+// would deliver the short message, so the session fails and the transport
+// closes the connection instead.
+void Session::abandon_content(std::error_code why) {
+    Transaction* tx = content_transaction();
+    if (tx == nullptr) {
+        return;
+    }
+    if (tx->plan.chunked) {
+        refuse(*tx, why);
+        settle(*tx);
+        return;
+    }
+    tx->refused = true;
+    tx->error = why;
+    fail(make_error_code(error::session_failed));
+}
+
 // --- replies ---------------------------------------------------------------
 
 void Session::refuse(Transaction& tx, std::error_code ec) {
@@ -252,7 +277,8 @@ void Session::on_transaction_reply(Transaction& tx, const Awaiting& what, const 
             tx.result.mail_reply = reply;
             tx.mail_ok = reply.positive_completion();
             if (!tx.mail_ok) {
-                refuse(tx, make_error_code(error::sender_refused));
+                refuse(tx, make_error_code(refusal_for(reply.code, error::sender_refused,
+                                                       error::sender_deferred)));
             }
             break;
         case Verb::rcpt:
@@ -283,7 +309,12 @@ void Session::on_rcpt_reply(Transaction& tx, const Reply& reply) {
     // In order: the replies come in the order the RCPTs were sent.
     tx.result.recipients[tx.rcpt_replies++].reply = reply;
     if (tx.rcpt_replies == tx.rcpts.size() && tx.mail_ok && tx.result.accepted_count() == 0) {
-        refuse(tx, make_error_code(error::no_valid_recipients));
+        // Deferred when one of them may be accepted later.
+        const bool any_transient =
+            std::any_of(tx.result.recipients.begin(), tx.result.recipients.end(),
+                        [](const RecipientResult& r) { return r.reply.transient(); });
+        refuse(tx, make_error_code(any_transient ? error::recipients_deferred
+                                                 : error::no_valid_recipients));
     }
 }
 
@@ -304,7 +335,7 @@ void Session::on_data_reply(Transaction& tx, const Reply& reply) {
         tx.phase = Transaction::Phase::finishing;
         return;
     }
-    refuse(tx, make_error_code(error::message_refused));
+    refuse(tx, message_refusal(reply));
     tx.phase = Transaction::Phase::finishing;
 }
 
@@ -317,7 +348,7 @@ void Session::on_end_reply(Transaction& tx, const Reply& reply) {
     // said (RFC 5321 4.1.1.4): no RSET is needed.
     tx.server_done = true;
     if (!reply.positive_completion()) {
-        refuse(tx, make_error_code(error::message_refused));
+        refuse(tx, message_refusal(reply));
     }
 }
 
@@ -326,7 +357,7 @@ void Session::on_chunk_reply(Transaction& tx, const Awaiting& what, const Reply&
         if (tx.result.final_reply.empty()) {
             tx.result.final_reply = reply;
         }
-        refuse(tx, make_error_code(error::message_refused));
+        refuse(tx, message_refusal(reply));
         return;
     }
     if (what.last) {
@@ -418,8 +449,10 @@ void Session::fail_transactions(std::error_code ec) {
         result.round_trips = round_trips_ - tx.round_trips_at_start;
         const bool out = tx.end_written && written_total_ >= tx.end_mark;
         result.verdict = (out && !tx.refused) ? Verdict::unknown : Verdict::not_delivered;
-        result.error = ec;
-        events_.emplace_back(TransactionDone{std::move(result), ec, tx.id});
+        // One already refused (or abandoned) keeps its own reason.
+        const std::error_code why = tx.refused && tx.error ? tx.error : ec;
+        result.error = why;
+        events_.emplace_back(TransactionDone{std::move(result), why, tx.id});
     }
     transactions_.clear();
 }

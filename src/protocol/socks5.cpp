@@ -5,8 +5,8 @@
 
 #include <string>
 
+#include "protocol/proxy_handshake.hpp"
 #include "smtpkit/error.hpp"
-#include "smtpkit/protocol/proxy_handshake.hpp"
 
 namespace smtpkit::protocol {
 namespace {

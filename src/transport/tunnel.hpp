@@ -4,7 +4,7 @@
 // greeting): they go back to the connection for the session to read.
 #pragma once
 
-#include "smtpkit/protocol/proxy_handshake.hpp"
+#include "protocol/proxy_handshake.hpp"
 #include "transport/connection.hpp"
 
 namespace smtpkit::transport {

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "../common/data_decoder.hpp"
-#include "smtpkit/protocol/data_encoder.hpp"
+#include "smtpkit/protocol/detail/data_encoder.hpp"
 
 namespace smtpkit::test {
 

@@ -14,6 +14,22 @@ ls "$work"/prefix/lib*/libsmtpkit.a "$work"/prefix/lib*/libsmtpkit.so >/dev/null
 ls "$work"/prefix/lib*/pkgconfig/smtpkit.pc >/dev/null
 test -x "$work/prefix/bin/smtpkit"
 
+# The public API is what is installed: the sans-I/O core keeps what its users
+# need at the top of protocol/; internals are under protocol/detail/ (held by
+# value in Session) or not installed at all.
+inc="$work/prefix/include/smtpkit"
+for public in session reply_parser capabilities command sasl address; do
+    test -f "$inc/protocol/$public.hpp" || { echo "missing public header protocol/$public.hpp"; exit 1; }
+done
+for internal in chunk_encoder content_scanner data_encoder mail_parameters proxy_handshake; do
+    if [[ -e "$inc/protocol/$internal.hpp" ]]; then
+        echo "internal header protocol/$internal.hpp is installed as public API"; exit 1
+    fi
+done
+if [[ -e "$inc/protocol/detail/proxy_handshake.hpp" ]]; then
+    echo "the proxy handshake codec is installed; it is the transport's own"; exit 1
+fi
+
 cmake -S "$source_dir/examples/consumer" -B "$work/consumer" -G Ninja \
       -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
 cmake --build "$work/consumer" >/dev/null

@@ -17,7 +17,7 @@ namespace {
 
 ConnectOptions extended_options() {
     ConnectOptions options;
-    options.options = Option::extended;
+    options.security = Security::plaintext;
     options.timeout = std::chrono::seconds(20);
     options.helo_name = "client.smtpkit.test";
     return options;

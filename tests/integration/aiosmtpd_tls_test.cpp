@@ -25,18 +25,20 @@ AiosmtpdOptions tls_server(AiosmtpdTls mode, const CertFiles& certificate,
     return options;
 }
 
-ConnectOptions client_options(Option flags) {
+ConnectOptions client_options(Security security, Option extra = Option::none) {
     ConnectOptions options;
-    options.options = flags;
+    options.security = security;
+    options.options = extra;
     options.timeout = std::chrono::seconds(20);
     options.helo_name = "client.smtpkit.test";
-    options.tls.ca_file = test_certificates().ca_file;
+    if (security != Security::plaintext) {
+        options.tls.ca_file = test_certificates().ca_file;
+    }
     return options;
 }
 
-Option flags_for(AiosmtpdTls mode) {
-    return mode == AiosmtpdTls::implicit ? Option::secure_implicit | Option::extended
-                                         : Option::secure;
+Security security_for(AiosmtpdTls mode) {
+    return mode == AiosmtpdTls::implicit ? Security::implicit_tls : Security::starttls;
 }
 
 const std::string kMessage =
@@ -70,7 +72,7 @@ TEST_P(AiosmtpdTlsModes, DeliversOverAVerifiedSession) {
     const AiosmtpdTls mode = GetParam();
     AiosmtpdServer server(tls_server(mode, test_certificates().good));
     Client client;
-    client.connect("localhost", server.port(), client_options(flags_for(mode)));
+    client.connect("localhost", server.port(), client_options(security_for(mode)));
     const SecurityInfo info = client.security_info();
     EXPECT_TRUE(info.active);
     EXPECT_EQ(info.implicit, mode == AiosmtpdTls::implicit);
@@ -100,10 +102,10 @@ INSTANTIATE_TEST_SUITE_P(StartTlsAndImplicit, AiosmtpdTlsModes,
 TEST(AiosmtpdTls, PlaintextOffersStartTls) {
     AiosmtpdServer server(tls_server(AiosmtpdTls::starttls, test_certificates().good));
     Client client;
-    client.connect("127.0.0.1", server.port(), client_options(Option::extended));
+    client.connect("127.0.0.1", server.port(), client_options(Security::plaintext));
     EXPECT_FALSE(client.security_info().active);
     EXPECT_TRUE(client.capabilities().starttls());
-    // Without Option::secure the client goes on in plaintext, and the
+    // With Security::plaintext the client goes on in plaintext, and the
     // server's record says so.
     EXPECT_TRUE(send_one(client).delivered());
     client.quit();
@@ -113,7 +115,7 @@ TEST(AiosmtpdTls, PlaintextOffersStartTls) {
 TEST(AiosmtpdTls, RequiredStartTlsIsMetBySecure) {
     AiosmtpdServer server(tls_server(AiosmtpdTls::starttls, test_certificates().good, true));
     Client client;
-    client.connect("localhost", server.port(), client_options(Option::secure));
+    client.connect("localhost", server.port(), client_options(Security::starttls));
     EXPECT_TRUE(send_one(client).delivered()) << client.last_reply().summary();
     client.quit();
     EXPECT_EQ(server.wait_for_message().tls_version, "TLSv1.3");
@@ -122,7 +124,7 @@ TEST(AiosmtpdTls, RequiredStartTlsIsMetBySecure) {
 TEST(AiosmtpdTls, RequiredStartTlsRefusesPlaintextMail) {
     AiosmtpdServer server(tls_server(AiosmtpdTls::starttls, test_certificates().good, true));
     Client client;
-    client.connect("127.0.0.1", server.port(), client_options(Option::extended));
+    client.connect("127.0.0.1", server.port(), client_options(Security::plaintext));
     std::error_code ec;
     send_one(client, ec);
     EXPECT_EQ(ec, error::sender_refused);
@@ -171,7 +173,7 @@ TEST_P(AiosmtpdBadCertificate, FailsWithItsOwnErrorAndSendsNothing) {
         SCOPED_TRACE(host);
         Client client;
         const ConnectOutcome outcome =
-            try_connect(client, host, server.port(), client_options(flags_for(bad.mode)));
+            try_connect(client, host, server.port(), client_options(security_for(bad.mode)));
         EXPECT_EQ(outcome.ec, bad.expected) << outcome.ec.message() << ": " << outcome.detail;
         EXPECT_FALSE(client.connected());
         EXPECT_FALSE(client.security_info().active);
@@ -186,9 +188,8 @@ INSTANTIATE_TEST_SUITE_P(Certificates, AiosmtpdBadCertificate,
 TEST(AiosmtpdTls, TrustedSiteAcceptsTheWrongHostButSaysSo) {
     AiosmtpdServer server(tls_server(AiosmtpdTls::implicit, test_certificates().wrong_host));
     Client client;
-    client.connect(
-        "localhost", server.port(),
-        client_options(Option::secure_implicit | Option::extended | Option::trusted_site));
+    client.connect("localhost", server.port(),
+                   client_options(Security::implicit_tls, Option::trusted_site));
     const SecurityInfo info = client.security_info();
     EXPECT_TRUE(info.active);
     EXPECT_FALSE(info.verified);

@@ -21,7 +21,7 @@ namespace {
 
 ConnectOptions options() {
     ConnectOptions o;
-    o.options = Option::extended;
+    o.security = Security::plaintext;
     o.timeout = std::chrono::seconds(20);
     o.helo_name = "client.smtpkit.test";
     return o;

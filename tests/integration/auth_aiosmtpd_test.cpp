@@ -32,12 +32,14 @@ AiosmtpdOptions auth_server(AiosmtpdTls tls, bool allow_plaintext = false) {
     return options;
 }
 
-ConnectOptions client_options(Option flags) {
+ConnectOptions client_options(Security security) {
     ConnectOptions options;
-    options.options = flags;
+    options.security = security;
     options.timeout = std::chrono::seconds(20);
     options.helo_name = "client.smtpkit.test";
-    options.tls.ca_file = test_certificates().ca_file;
+    if (security != Security::plaintext) {
+        options.tls.ca_file = test_certificates().ca_file;
+    }
     return options;
 }
 
@@ -64,7 +66,7 @@ TEST_P(AuthAiosmtpd, LogsInOverStartTlsAndDelivers) {
     TraceRecorder trace(kUser);
     Client client;
     client.set_trace(trace.handler());
-    client.connect("localhost", server.port(), client_options(Option::secure));
+    client.connect("localhost", server.port(), client_options(Security::starttls));
     ASSERT_TRUE(client.security_info().active);
     client.authenticate(kUser, kPassword, GetParam());
     EXPECT_EQ(client.last_reply().code, 235) << client.last_reply().summary();
@@ -88,7 +90,7 @@ TEST_P(AuthAiosmtpd, WrongPasswordIsRefusedAndNothingIsSent) {
     TraceRecorder trace(kUser);
     Client client;
     client.set_trace(trace.handler());
-    client.connect("localhost", server.port(), client_options(Option::secure));
+    client.connect("localhost", server.port(), client_options(Security::starttls));
     std::error_code ec;
     client.authenticate(kUser, kWrongPassword, GetParam(), ec);
     trace.add(client, ec);
@@ -121,7 +123,7 @@ TEST(AuthAiosmtpdChoice, AutomaticPicksPlainOverLogin) {
     TraceRecorder trace(kUser);
     Client client;
     client.set_trace(trace.handler());
-    client.connect("localhost", server.port(), client_options(Option::secure));
+    client.connect("localhost", server.port(), client_options(Security::starttls));
     EXPECT_TRUE(client.capabilities().supports_auth("LOGIN"));
     client.authenticate(kUser, kPassword);
     client.quit();
@@ -148,7 +150,7 @@ TEST(AuthAiosmtpdPlaintext, NoAuthBeforeStartTls) {
     TraceRecorder trace(kUser);
     Client client;
     client.set_trace(trace.handler());
-    ConnectOptions options = client_options(Option::extended);
+    ConnectOptions options = client_options(Security::plaintext);
     options.allow_insecure_auth = true;  // even so: nothing is offered
     client.connect("127.0.0.1", server.port(), options);
     ASSERT_FALSE(client.security_info().active);
@@ -172,7 +174,7 @@ TEST(AuthAiosmtpdPlaintext, ClearTextMechanismsAreRefusedWithoutTls) {
     TraceRecorder trace(kUser);
     Client client;
     client.set_trace(trace.handler());
-    client.connect("127.0.0.1", server.port(), client_options(Option::extended));
+    client.connect("127.0.0.1", server.port(), client_options(Security::plaintext));
     EXPECT_TRUE(client.capabilities().supports_auth("PLAIN"));
     EXPECT_TRUE(client.capabilities().supports_auth("LOGIN"));
     for (AuthMechanism m : {AuthMechanism::automatic, AuthMechanism::plain, AuthMechanism::login}) {
@@ -197,7 +199,7 @@ TEST(AuthAiosmtpdPlaintext, ExplicitOptInLogsIn) {
     TraceRecorder trace(kUser);
     Client client;
     client.set_trace(trace.handler());
-    ConnectOptions options = client_options(Option::extended);
+    ConnectOptions options = client_options(Security::plaintext);
     options.allow_insecure_auth = true;
     client.connect("127.0.0.1", server.port(), options);
     client.authenticate(kUser, kPassword, AuthMechanism::login);

@@ -38,7 +38,7 @@ constexpr const char* kPrepTyped = "pass\xc2\xa0wu\xcc\x88rd";
 
 ConnectOptions starttls_options() {
     ConnectOptions options;
-    options.options = Option::secure;
+    options.security = Security::starttls;
     options.timeout = std::chrono::seconds(20);
     options.helo_name = "client.smtpkit.test";
     options.tls.ca_file = test_certificates().ca_file;
@@ -122,7 +122,8 @@ TEST_F(AuthDovecot, AuthIsOfferedOnlyAfterStartTls) {
         Client plain;
         plain.set_trace(trace.handler());
         ConnectOptions options = starttls_options();
-        options.options = Option::extended;
+        options.security = Security::plaintext;
+        options.tls = {};                    // no TLS settings on a plaintext session
         options.allow_insecure_auth = true;  // even so: nothing to choose from
         plain.connect("127.0.0.1", postfix().port(), options);
         EXPECT_TRUE(plain.capabilities().starttls());

@@ -47,7 +47,7 @@ AiosmtpdOptions server_options(std::string external_user = client_cn()) {
 
 ConnectOptions client_options() {
     ConnectOptions options;
-    options.options = Option::secure;
+    options.security = Security::starttls;
     options.timeout = std::chrono::seconds(20);
     options.helo_name = "client.smtpkit.test";
     options.tls.ca_file = test_certificates().ca_file;

@@ -8,8 +8,8 @@
 #include <string>
 
 #include "smtpkit/client.hpp"
-#include "support/connect_outcome.hpp"
 #include "support/aiosmtpd_server.hpp"
+#include "support/connect_outcome.hpp"
 #include "support/postfix_server.hpp"
 #include "support/test_certs.hpp"
 
@@ -38,9 +38,10 @@ PostfixOptions legacy_postfix() {
     return options;
 }
 
-ConnectOptions client_options(Option flags) {
+ConnectOptions client_options(Security security, Option extra = Option::none) {
     ConnectOptions options;
-    options.options = flags | Option::extended;
+    options.security = security;
+    options.options = extra;
     options.timeout = std::chrono::seconds(20);
     options.helo_name = "client.smtpkit.test";
     options.tls.ca_file = test_certificates().ca_file;
@@ -58,7 +59,7 @@ const std::string kMessage =
 
 struct Mode {
     const char* name;
-    Option flags;
+    Security security;
     bool implicit;
 };
 
@@ -68,8 +69,8 @@ void PrintTo(const Mode& mode, std::ostream* out) {
 }
 
 const Mode kModes[] = {
-    {"starttls", Option::secure, false},
-    {"implicit", Option::secure_implicit, true},
+    {"starttls", Security::starttls, false},
+    {"implicit", Security::implicit_tls, true},
 };
 
 class LegacyTls : public ::testing::TestWithParam<Mode> {
@@ -83,7 +84,8 @@ class LegacyTls : public ::testing::TestWithParam<Mode> {
 
 TEST_P(LegacyTls, RefusedByDefault) {
     Client client;
-    const ConnectOutcome outcome = try_connect(client, "localhost", port(), client_options(GetParam().flags));
+    const ConnectOutcome outcome =
+        try_connect(client, "localhost", port(), client_options(GetParam().security));
     EXPECT_EQ(outcome.ec, error::tls_version_refused)
         << outcome.ec.category().name() << " " << outcome.ec.value() << " " << outcome.ec.message()
         << ": " << outcome.detail;
@@ -99,8 +101,8 @@ TEST_P(LegacyTls, RefusedByDefault) {
 
 TEST_P(LegacyTls, SecureFallbackNegotiatesTls10AndStillVerifies) {
     Client client;
-    const ConnectOutcome outcome =
-        try_connect(client, "localhost", port(), client_options(GetParam().flags | Option::secure_fallback));
+    const ConnectOutcome outcome = try_connect(
+        client, "localhost", port(), client_options(GetParam().security, Option::secure_fallback));
     ASSERT_FALSE(outcome.ec) << outcome.ec.message() << ": " << outcome.detail;
     const SecurityInfo info = client.security_info();
     EXPECT_TRUE(info.active);
@@ -134,7 +136,7 @@ TEST(LegacyTlsFallback, AllowsOldVersionsButPrefersTheNewest) {
     AiosmtpdServer server(options);
     Client client;
     client.connect("localhost", server.port(),
-                   client_options(Option::secure_implicit | Option::secure_fallback));
+                   client_options(Security::implicit_tls, Option::secure_fallback));
     EXPECT_EQ(client.security_info().protocol, "TLSv1.3");
     EXPECT_TRUE(client.security_info().verified);
     client.quit();

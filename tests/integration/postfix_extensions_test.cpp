@@ -35,7 +35,7 @@ using ::testing::Not;
 
 ConnectOptions options(bool pipelining = true, bool chunking = true) {
     ConnectOptions o;
-    o.options = Option::extended;
+    o.security = Security::plaintext;
     o.timeout = std::chrono::seconds(60);
     o.helo_name = "client.smtpkit.test";
     o.transfer.pipelining = pipelining;

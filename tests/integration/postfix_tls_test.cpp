@@ -22,12 +22,14 @@ PostfixOptions tls_postfix(bool smtps = false) {
     return options;
 }
 
-ConnectOptions tls_options(Option flags, bool trust_test_ca = true) {
+ConnectOptions tls_options(Security security, bool trust_test_ca = true,
+                           Option extra = Option::none) {
     ConnectOptions options;
-    options.options = flags;
+    options.security = security;
+    options.options = extra;
     options.timeout = std::chrono::seconds(20);
     options.helo_name = "client.smtpkit.test";
-    if (trust_test_ca) {
+    if (trust_test_ca && security != Security::plaintext) {
         options.tls.ca_file = test_certificates().ca_file;
     }
     return options;
@@ -103,7 +105,7 @@ void expect_nothing_delivered(const PostfixServer& server) {
 TEST(PostfixTls, StartTlsDeliversOverAVerifiedSession) {
     PostfixServer server(tls_postfix());
     Client client;
-    client.connect("localhost", server.port(), tls_options(Option::secure));
+    client.connect("localhost", server.port(), tls_options(Security::starttls));
     const SecurityInfo info = client.security_info();  // a copy: quit() forgets it
     expect_verified_good_certificate(info, "localhost");
     EXPECT_FALSE(info.implicit);
@@ -126,7 +128,7 @@ TEST(PostfixTls, CapabilitiesAreTheOnesPostfixOffersOverTls) {
     {
         // In plaintext, Postfix offers STARTTLS.
         Client plain;
-        ConnectOptions options = tls_options(Option::extended);
+        ConnectOptions options = tls_options(Security::plaintext);
         plain.connect("127.0.0.1", server.port(), options);
         EXPECT_FALSE(plain.security_info().active);
         EXPECT_TRUE(plain.capabilities().starttls());
@@ -134,7 +136,7 @@ TEST(PostfixTls, CapabilitiesAreTheOnesPostfixOffersOverTls) {
         plain.quit();
     }
     Client client;
-    client.connect("localhost", server.port(), tls_options(Option::secure));
+    client.connect("localhost", server.port(), tls_options(Security::starttls));
     ASSERT_TRUE(client.security_info().active);
     // After STARTTLS the client holds the second EHLO's answer: no STARTTLS
     // any more, everything else as before.
@@ -156,8 +158,7 @@ TEST(PostfixTls, ImplicitTlsOnTheSmtpsPortDelivers) {
     PostfixServer server(tls_postfix(true));
     ASSERT_NE(server.smtps_port(), 0);
     Client client;
-    client.connect("localhost", server.smtps_port(),
-                   tls_options(Option::secure_implicit | Option::extended));
+    client.connect("localhost", server.smtps_port(), tls_options(Security::implicit_tls));
     const SecurityInfo info = client.security_info();
     expect_verified_good_certificate(info, "localhost");
     EXPECT_TRUE(info.implicit);
@@ -178,7 +179,7 @@ TEST(PostfixTls, ImplicitTlsAloneSpeaksEsmtp) {
     // secure and port 587, so EHLO goes over TLS and capabilities are known.
     PostfixServer server(tls_postfix(true));
     Client client;
-    client.connect("localhost", server.smtps_port(), tls_options(Option::secure_implicit));
+    client.connect("localhost", server.smtps_port(), tls_options(Security::implicit_tls));
     const SecurityInfo& info = client.security_info();
     EXPECT_TRUE(info.verified);
     EXPECT_TRUE(client.capabilities().pipelining());
@@ -191,16 +192,23 @@ TEST(PostfixTls, ImplicitTlsAloneSpeaksEsmtp) {
     EXPECT_NE(received.find("with ESMTPS"), std::string::npos) << received;
 }
 
-TEST(PostfixTls, SecureAndImplicitTogetherMeanImplicit) {
-    PostfixServer server(tls_postfix(true));
+// A default-constructed ConnectOptions is never plaintext: STARTTLS,
+// required and verified, on any port but 465.
+TEST(PostfixTls, DefaultOptionsRequireVerifiedStartTls) {
+    PostfixServer server(tls_postfix());
     Client client;
-    client.connect("localhost", server.smtps_port(),
-                   tls_options(Option::secure | Option::secure_implicit));
-    EXPECT_TRUE(client.security_info().implicit);
-    EXPECT_TRUE(client.security_info().verified);
+    ConnectOptions options;
+    options.tls.ca_file = test_certificates().ca_file;
+    client.connect("localhost", server.port(), options);
+    const SecurityInfo info = client.security_info();
+    EXPECT_TRUE(info.active);
+    EXPECT_FALSE(info.implicit);
+    EXPECT_TRUE(info.verified);
+    EXPECT_TRUE(client.capabilities_before_tls().starttls());
+    EXPECT_EQ(client.greeting().code, 220);
     send_to_root(client);
     client.quit();
-    EXPECT_NE(received_header(server).find("(using TLSv1.3"), std::string::npos);
+    EXPECT_NE(received_header(server).find("with ESMTPS"), std::string::npos);
 }
 
 TEST(PostfixTls, WithoutTheTestCaTheCertificateIsUntrusted) {
@@ -208,7 +216,7 @@ TEST(PostfixTls, WithoutTheTestCaTheCertificateIsUntrusted) {
     Client client;
     // No ca_file: the system's trust store, which does not know the test CA.
     const ConnectOutcome outcome =
-        try_connect(client, "localhost", server.port(), tls_options(Option::secure, false));
+        try_connect(client, "localhost", server.port(), tls_options(Security::starttls, false));
     EXPECT_EQ(outcome.ec, error::certificate_untrusted) << outcome.detail;
     EXPECT_FALSE(client.connected());
     std::error_code ec;
@@ -221,7 +229,7 @@ TEST(PostfixTls, ImplicitTlsWithoutTheTestCaIsUntrusted) {
     PostfixServer server(tls_postfix(true));
     Client client;
     const ConnectOutcome outcome = try_connect(client, "localhost", server.smtps_port(),
-                                               tls_options(Option::secure_implicit, false));
+                                               tls_options(Security::implicit_tls, false));
     EXPECT_EQ(outcome.ec, error::certificate_untrusted) << outcome.detail;
     EXPECT_FALSE(client.connected());
     expect_nothing_delivered(server);
@@ -230,7 +238,7 @@ TEST(PostfixTls, ImplicitTlsWithoutTheTestCaIsUntrusted) {
 TEST(PostfixTls, AnotherCaDoesNotVouchForPostfix) {
     PostfixServer server(tls_postfix());
     Client client;
-    ConnectOptions options = tls_options(Option::secure, false);
+    ConnectOptions options = tls_options(Security::starttls, false);
     options.tls.ca_file = test_certificates().other_ca_file;
     const ConnectOutcome outcome = try_connect(client, "localhost", server.port(), options);
     EXPECT_EQ(outcome.ec, error::certificate_untrusted) << outcome.detail;
@@ -240,7 +248,7 @@ TEST(PostfixTls, AnotherCaDoesNotVouchForPostfix) {
 TEST(PostfixTls, CaPathDirectoryVerifiesToo) {
     PostfixServer server(tls_postfix());
     Client client;
-    ConnectOptions options = tls_options(Option::secure, false);
+    ConnectOptions options = tls_options(Security::starttls, false);
     options.tls.ca_path = test_certificates().ca_dir;
     client.connect("localhost", server.port(), options);
     EXPECT_TRUE(client.security_info().verified) << client.security_info().verify_result;
@@ -251,7 +259,7 @@ TEST(PostfixTls, TrustedSiteDeliversWithoutVerification) {
     PostfixServer server(tls_postfix());
     Client client;
     client.connect("localhost", server.port(),
-                   tls_options(Option::secure | Option::trusted_site, false));
+                   tls_options(Security::starttls, false, Option::trusted_site));
     const SecurityInfo info = client.security_info();
     EXPECT_TRUE(info.active);
     EXPECT_FALSE(info.verified);
@@ -270,7 +278,7 @@ TEST(PostfixTls, SecureWithoutStartTlsOfferedSendsNothing) {
     PostfixServer server;  // no certificate: no STARTTLS
     Client client;
     const ConnectOutcome outcome =
-        try_connect(client, "localhost", server.port(), tls_options(Option::secure));
+        try_connect(client, "localhost", server.port(), tls_options(Security::starttls));
     EXPECT_EQ(outcome.ec, error::starttls_not_offered) << outcome.detail;
     EXPECT_FALSE(client.connected());
     EXPECT_FALSE(client.security_info().active);
@@ -290,7 +298,7 @@ TEST(PostfixTls, NameAndAddressBothVerify) {
             const std::uint16_t port = implicit ? server.smtps_port() : server.port();
             const ConnectOutcome outcome =
                 try_connect(client, host, port,
-                            tls_options(implicit ? Option::secure_implicit : Option::secure));
+                            tls_options(implicit ? Security::implicit_tls : Security::starttls));
             ASSERT_FALSE(outcome.ec) << outcome.ec.message() << ": " << outcome.detail;
             EXPECT_TRUE(client.security_info().verified);
             EXPECT_EQ(client.security_info().verified_host, host);

@@ -59,12 +59,14 @@ ProxyServerOptions server_options(const ProxyCase& c, std::uint16_t destination_
     return o;
 }
 
-ConnectOptions through(const ProxyCase& c, const ProxyServer& proxy, Option flags) {
+ConnectOptions through(const ProxyCase& c, const ProxyServer& proxy, Security security) {
     ConnectOptions options;
-    options.options = flags;
+    options.security = security;
     options.timeout = std::chrono::seconds(20);
     options.helo_name = "client.smtpkit.test";
-    options.tls.ca_file = test_certificates().ca_file;
+    if (security != Security::plaintext) {
+        options.tls.ca_file = test_certificates().ca_file;
+    }
     options.proxy.kind = c.kind;
     options.proxy.host = "127.0.0.1";
     options.proxy.port = proxy.port();
@@ -95,7 +97,7 @@ TEST_P(ThroughProxy, DeliversOverStartTlsVerifiedForTheDestinationName) {
     // "localhost" goes to the proxy as a name; TLS must verify that name,
     // not the proxy's 127.0.0.1.
     const ConnectOutcome c = try_connect(client, "localhost", postfix.port(),
-                                         through(GetParam(), proxy, Option::secure));
+                                         through(GetParam(), proxy, Security::starttls));
     ASSERT_FALSE(c.ec) << c.ec.message() << ": " << c.detail << "\n" << trace << proxy.log();
     const SecurityInfo info = client.security_info();
     EXPECT_TRUE(info.verified) << info.verify_result;
@@ -130,7 +132,7 @@ TEST(ThroughProxyTls, ImplicitTlsThroughSocks5VerifiesTheDestination) {
     ProxyServer proxy(server_options(c, postfix.smtps_port()));
     Client client;
     const ConnectOutcome o = try_connect(client, "localhost", postfix.smtps_port(),
-                                         through(c, proxy, Option::secure_implicit));
+                                         through(c, proxy, Security::implicit_tls));
     ASSERT_FALSE(o.ec) << o.ec.message() << ": " << o.detail;
     EXPECT_TRUE(client.security_info().implicit);
     EXPECT_EQ(client.security_info().verified_host, "localhost");
@@ -148,7 +150,7 @@ TEST(ThroughProxyTls, CertificateForAnotherHostIsRefused) {
     ProxyServer proxy(server_options(c, postfix.port()));
     Client client;
     const ConnectOutcome o =
-        try_connect(client, "localhost", postfix.port(), through(c, proxy, Option::secure));
+        try_connect(client, "localhost", postfix.port(), through(c, proxy, Security::starttls));
     EXPECT_EQ(o.ec, error::certificate_host_mismatch) << o.ec.message() << ": " << o.detail;
 }
 
@@ -167,7 +169,7 @@ class ProxyCredentials : public ::testing::TestWithParam<AuthCase> {
     ConnectOutcome connect_with(const std::string& user, const std::string& password) {
         const ProxyCase c{GetParam().name, GetParam().program, GetParam().kind, true};
         ProxyServer proxy(server_options(c, postfix_.port()));
-        ConnectOptions options = through(c, proxy, Option::secure);
+        ConnectOptions options = through(c, proxy, Security::starttls);
         options.proxy.user = user;
         options.proxy.password = password;
         Client client;
@@ -215,7 +217,7 @@ TEST(ProxyRefusals, TinyproxyRefusesAPortItDoesNotAllow) {
     const ProxyCase c{"tinyproxy", ProxyProgram::tinyproxy, ProxyKind::http_connect, false};
     Client client;
     const ConnectOutcome r =
-        try_connect(client, "localhost", postfix.port(), through(c, proxy, Option::secure));
+        try_connect(client, "localhost", postfix.port(), through(c, proxy, Security::starttls));
     EXPECT_EQ(r.ec, error::proxy_not_allowed) << r.ec.message() << ": " << r.detail;
     EXPECT_THAT(r.detail, HasSubstr("403"));
     EXPECT_TRUE(client.last_reply().empty());  // no SMTP was spoken
@@ -228,7 +230,7 @@ TEST(ProxyRefusals, Socks5ProxiesReportAClosedDestination) {
         ProxyServer proxy(server_options(c, closed));
         Client client;
         const ConnectOutcome r =
-            try_connect(client, "127.0.0.1", closed, through(c, proxy, Option::none));
+            try_connect(client, "127.0.0.1", closed, through(c, proxy, Security::plaintext));
         EXPECT_EQ(r.ec, error::proxy_connection_refused)
             << to_string(program) << ": " << r.ec.message() << ": " << r.detail << "\n"
             << proxy.log();

@@ -35,7 +35,7 @@ ConnectOptions insecure_ok() {
 
 ConnectOptions starttls_options() {
     ConnectOptions o = esmtp_options();
-    o.options |= Option::secure;
+    o.security = Security::starttls;
     o.tls.ca_file = test_certificates().ca_file;
     return o;
 }

@@ -23,7 +23,6 @@
 #include <vector>
 
 #include "cli/connect_client.hpp"
-#include "cli/dialogue_recorder.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/json_output.hpp"
 #include "cli/message_compose.hpp"
@@ -35,6 +34,7 @@
 #include "cli/trace_printer.hpp"
 #include "smtpkit/error.hpp"
 #include "smtpkit/protocol/address.hpp"
+#include "smtpkit/protocol/reply_parser.hpp"
 
 namespace smtpkit::cli {
 namespace {
@@ -699,35 +699,52 @@ ConnectOptions probe_connect_options(std::vector<std::string> args) {
     return connect_options(options);
 }
 
-constexpr Option tls_bits =
-    Option::secure | Option::secure_implicit | Option::trusted_site | Option::secure_fallback;
+constexpr Option tls_bits = Option::trusted_site | Option::secure_fallback;
 
-TEST(CliTlsFlags, PlaintextByDefault) {
-    const ConnectOptions c = send_connect_options({});
-    EXPECT_EQ(c.options & tls_bits, Option::none);
-    EXPECT_TRUE(has(c.options, Option::extended));
-    EXPECT_EQ(c.tls.ca_file, "");
+TEST(CliTlsFlags, TlsIsRequiredByDefaultExceptOnLoopback) {
+    // A server on the network: STARTTLS required, as in the library.
+    const ConnectOptions remote = send_connect_options({"--server", "mx.example.com"});
+    EXPECT_EQ(remote.security, Security::starttls);
+    EXPECT_EQ(remote.options & tls_bits, Option::none);
+    EXPECT_TRUE(remote.extended);
+    EXPECT_EQ(send_connect_options({"--server", "192.0.2.1"}).security, Security::starttls);
+    EXPECT_EQ(send_connect_options({"--server", "::ffff:10.0.0.1"}).security, Security::starttls);
+    // Loopback is not on a network: plaintext, so local relays need no flag.
+    for (const char* local :
+         {"localhost", "LOCALHOST.", "127.0.0.1", "127.1.2.3", "::1", "[::1]"}) {
+        EXPECT_EQ(send_connect_options({"--server", local}).security, Security::plaintext) << local;
+    }
+    EXPECT_EQ(send_connect_options({}).security, Security::plaintext);  // --server localhost
+    // A name that only looks local is not.
+    EXPECT_EQ(send_connect_options({"--server", "localhost.example.com"}).security,
+              Security::starttls);
+    EXPECT_EQ(send_connect_options({"--server", "128.0.0.1"}).security, Security::starttls);
 }
 
 TEST(CliTlsFlags, TlsModes) {
-    EXPECT_EQ(send_connect_options({"--tls", "starttls"}).options & tls_bits, Option::secure);
-    EXPECT_EQ(send_connect_options({"--tls", "implicit"}).options & tls_bits,
-              Option::secure_implicit);
-    EXPECT_EQ(send_connect_options({"--tls", "none"}).options & tls_bits, Option::none);
-    EXPECT_THROW(send_connect_options({"--tls", "opportunistic"}), CLI::ParseError);
+    EXPECT_EQ(send_connect_options({"--tls", "starttls"}).security, Security::starttls);
+    EXPECT_EQ(send_connect_options({"--tls", "implicit"}).security, Security::implicit_tls);
+    EXPECT_EQ(send_connect_options({"--tls", "opportunistic"}).security,
+              Security::starttls_when_available);
+    EXPECT_EQ(send_connect_options({"--server", "mx.example.com", "--tls", "none"}).security,
+              Security::plaintext);
+    EXPECT_THROW(send_connect_options({"--tls", "sometimes"}), CLI::ParseError);
     EXPECT_THROW(send_connect_options({"--tls"}), CLI::ParseError);
 }
 
 TEST(CliTlsFlags, Port465IsImplicitOnlyWithoutAnExplicitTls) {
-    EXPECT_EQ(send_connect_options({"--port", "465"}).options & tls_bits, Option::secure_implicit);
-    EXPECT_EQ(send_connect_options({"--port", "465", "--tls", "none"}).options & tls_bits,
-              Option::none);
-    EXPECT_EQ(send_connect_options({"--port", "465", "--tls", "starttls"}).options & tls_bits,
-              Option::secure);
-    EXPECT_EQ(send_connect_options({"--port", "587"}).options & tls_bits, Option::none);
+    EXPECT_EQ(send_connect_options({"--port", "465"}).security, Security::implicit_tls);
+    EXPECT_EQ(send_connect_options({"--server", "mx.example.com", "--port", "465"}).security,
+              Security::implicit_tls);
+    EXPECT_EQ(send_connect_options({"--port", "465", "--tls", "none"}).security,
+              Security::plaintext);
+    EXPECT_EQ(send_connect_options({"--port", "465", "--tls", "starttls"}).security,
+              Security::starttls);
+    EXPECT_EQ(send_connect_options({"--server", "mx.example.com", "--port", "587"}).security,
+              Security::starttls);
     // Implicit TLS on the default port: the library makes that 465.
     const ConnectOptions c = send_connect_options({"--tls", "implicit"});
-    EXPECT_EQ(effective_port(0, c.options), 465);
+    EXPECT_EQ(effective_port(0, c.security), 465);
 }
 
 TEST(CliTlsFlags, DangerousOptInsAndFilesAreMapped) {
@@ -735,8 +752,8 @@ TEST(CliTlsFlags, DangerousOptInsAndFilesAreMapped) {
         send_connect_options({"--tls", "starttls", "--trusted-site", "--secure-fallback",
                               "--cafile", "/ca.pem", "--capath", "/certs", "--cert", "/client.pem",
                               "--key", "/client.key", "--key-password-file", "/pw"});
-    EXPECT_EQ(c.options & tls_bits,
-              Option::secure | Option::trusted_site | Option::secure_fallback);
+    EXPECT_EQ(c.security, Security::starttls);
+    EXPECT_EQ(c.options & tls_bits, Option::trusted_site | Option::secure_fallback);
     EXPECT_EQ(c.tls.ca_file, "/ca.pem");
     EXPECT_EQ(c.tls.ca_path, "/certs");
     EXPECT_EQ(c.tls.cert_file, "/client.pem");
@@ -746,14 +763,15 @@ TEST(CliTlsFlags, DangerousOptInsAndFilesAreMapped) {
 
 TEST(CliTlsFlags, TlsSettingsOnAPlaintextSessionAreUsageErrors) {
     for (const char* flag : {"--trusted-site", "--secure-fallback"}) {
-        EXPECT_THROW(send_connect_options({flag}), CLI::ValidationError) << flag;
+        EXPECT_THROW(send_connect_options({flag}), CLI::ValidationError) << flag;  // loopback
         EXPECT_THROW(send_connect_options({"--tls", "none", flag}), CLI::ValidationError) << flag;
     }
     for (const char* flag : {"--cafile", "--capath", "--cert"}) {
         EXPECT_THROW(send_connect_options({flag, "/x"}), CLI::ValidationError) << flag;
     }
-    // Port 465 without --tls is TLS, so they belong there.
+    // Port 465 without --tls is TLS, and so is a remote server: they belong there.
     EXPECT_NO_THROW(send_connect_options({"--port", "465", "--cafile", "/x"}));
+    EXPECT_NO_THROW(send_connect_options({"--server", "mx.example.com", "--cafile", "/x"}));
     try {
         send_connect_options({"--cafile", "/x"});
     } catch (const CLI::ValidationError& e) {
@@ -779,12 +797,16 @@ TEST(CliTlsFlags, NoPasswordOnTheCommandLine) {
 TEST(CliTlsFlags, ProbeTakesTheSameTlsFlagsButNoClientCertificate) {
     const ConnectOptions c = probe_connect_options(
         {"--server", "mx.example", "--tls", "starttls", "--cafile", "/ca.pem", "--trusted-site"});
-    EXPECT_EQ(c.options & tls_bits, Option::secure | Option::trusted_site);
-    EXPECT_TRUE(has(c.options, Option::extended));  // the capabilities are the point
+    EXPECT_EQ(c.security, Security::starttls);
+    EXPECT_EQ(c.options & tls_bits, Option::trusted_site);
+    EXPECT_TRUE(c.extended);  // the capabilities are the point
     EXPECT_EQ(c.tls.ca_file, "/ca.pem");
-    EXPECT_EQ(probe_connect_options({"--server", "h", "--port", "465"}).options & tls_bits,
-              Option::secure_implicit);
-    EXPECT_THROW(probe_connect_options({"--server", "h", "--cafile", "/x"}), CLI::ValidationError);
+    EXPECT_EQ(probe_connect_options({"--server", "h", "--port", "465"}).security,
+              Security::implicit_tls);
+    EXPECT_EQ(probe_connect_options({"--server", "mx.example.com"}).security, Security::starttls);
+    EXPECT_EQ(probe_connect_options({"--server", "127.0.0.1"}).security, Security::plaintext);
+    EXPECT_THROW(probe_connect_options({"--server", "localhost", "--cafile", "/x"}),
+                 CLI::ValidationError);
     EXPECT_THROW(probe_connect_options({"--server", "h", "--tls", "starttls", "--cert", "/c"}),
                  CLI::ParseError);
     EXPECT_THROW(probe_connect_options({}), CLI::RequiredError);  // --server is required
@@ -946,107 +968,31 @@ TEST(CliJson, TlsFailureCarriesTheLibrarysExplanation) {
                             "local issuer certificate"));
 }
 
-// --- probe: the dialogue recorder ---------------------------------------------------------
-
-void feed(DialogueRecorder& recorder, const std::vector<std::string>& trace) {
-    for (const std::string& line : trace) {
-        const TraceDirection direction = line.starts_with("C: ")   ? TraceDirection::client
-                                         : line.starts_with("S: ") ? TraceDirection::server
-                                                                   : TraceDirection::info;
-        recorder(direction, std::string_view(line).substr(line.find(' ') + 1));
+// The reply a server sends as these lines (each without CRLF).
+Reply reply_of(const std::vector<std::string>& lines) {
+    std::string wire;
+    for (const std::string& line : lines) {
+        wire += line + "\r\n";
     }
-}
-
-const std::vector<std::string> starttls_dialogue = {
-    "* connecting to 127.0.0.1 port 25",
-    "S: 220 mx.example ESMTP",
-    "C: EHLO client.example",
-    "S: 250-mx.example hello",
-    "S: 250-PIPELINING",
-    "S: 250-SIZE 1000",
-    "S: 250 STARTTLS",
-    "C: STARTTLS",
-    "S: 220 2.0.0 go ahead",
-    "* TLS TLSv1.3 TLS_AES_256_GCM_SHA384; certificate verified for mx.example",
-    "C: EHLO client.example",
-    "S: 250-mx.example hello again",
-    "S: 250-PIPELINING",
-    "S: 250-SIZE 2000",
-    "S: 250 AUTH PLAIN LOGIN",
-    "C: QUIT",
-    "S: 221 bye",
-};
-
-TEST(CliProbeRecorder, CapabilitiesBeforeAndAfterStarttls) {
-    DialogueRecorder recorder(false);
-    feed(recorder, starttls_dialogue);
-    EXPECT_EQ(recorder.greeting().code, 220);
-    EXPECT_EQ(recorder.greeting().lines, std::vector<std::string>{"mx.example ESMTP"});
-    ASSERT_TRUE(recorder.before_tls());
-    ASSERT_TRUE(recorder.after_tls());
-    EXPECT_EQ(recorder.before_tls()->command, "EHLO");
-    const Capabilities before = recorder.before_tls()->capabilities();
-    const Capabilities after = recorder.after_tls()->capabilities();
-    EXPECT_TRUE(before.starttls());
-    EXPECT_EQ(before.size_limit(), 1000u);
-    EXPECT_FALSE(before.has("AUTH"));
-    EXPECT_FALSE(after.starttls());
-    EXPECT_EQ(after.size_limit(), 2000u);
-    EXPECT_THAT(after.auth_mechanisms(), ElementsAre("PLAIN", "LOGIN"));
-    EXPECT_EQ(recorder.starttls_reply().code, 220);
-    ASSERT_TRUE(recorder.starttls_reply().enhanced);
-    EXPECT_EQ(recorder.starttls_reply().enhanced->to_string(), "2.0.0");
-}
-
-TEST(CliProbeRecorder, RefusedStarttlsLeavesNoTlsPart) {
-    DialogueRecorder recorder(false);
-    feed(recorder, {"S: 220 mx", "C: EHLO c", "S: 250-mx", "S: 250 STARTTLS", "C: STARTTLS",
-                    "S: 454 4.7.0 TLS not available"});
-    EXPECT_TRUE(recorder.before_tls());
-    EXPECT_FALSE(recorder.after_tls());
-    EXPECT_EQ(recorder.starttls_reply().code, 454);
-}
-
-TEST(CliProbeRecorder, ImplicitTlsHasNoPlaintextPart) {
-    DialogueRecorder recorder(true);
-    feed(recorder, {"S: 220 mx", "C: EHLO c", "S: 250-mx", "S: 250 8BITMIME"});
-    EXPECT_EQ(recorder.greeting().code, 220);
-    EXPECT_FALSE(recorder.before_tls());
-    ASSERT_TRUE(recorder.after_tls());
-    EXPECT_TRUE(recorder.after_tls()->capabilities().eightbitmime());
-}
-
-TEST(CliProbeRecorder, HeloAfterRefusedEhloAndPipelinedReplies) {
-    DialogueRecorder recorder(false);
-    feed(recorder, {"S: 220 mx", "C: EHLO c", "S: 502 5.5.1 no", "C: HELO c", "S: 250 mx",
-                    "C: NOOP", "C: QUIT", "S: 250 ok", "S: 221 bye"});
-    ASSERT_TRUE(recorder.before_tls());
-    EXPECT_EQ(recorder.before_tls()->command, "HELO");
-    EXPECT_EQ(recorder.before_tls()->reply.code, 250);
-    EXPECT_TRUE(recorder.before_tls()->capabilities().empty());
-}
-
-TEST(CliProbeRecorder, RefusedGreetingIsKept) {
-    DialogueRecorder recorder(false);
-    feed(recorder, {"S: 554-5.7.1 go away", "S: 554 5.7.1 really"});
-    EXPECT_EQ(recorder.greeting().code, 554);
-    EXPECT_EQ(recorder.greeting().lines.size(), 2u);
-    EXPECT_FALSE(recorder.before_tls());
+    std::error_code ec;
+    Reply reply = protocol::parse_reply(wire, ec);
+    EXPECT_FALSE(ec) << ec.message();
+    return reply;
 }
 
 // --- probe: the report -----------------------------------------------------------------
 
 ProbeOutcome recorded_probe() {
-    DialogueRecorder recorder(false);
-    feed(recorder, starttls_dialogue);
     ProbeOutcome o;
     o.server = "mx.example";
     o.port = 25;
     o.tls_mode = TlsMode::starttls;
-    o.greeting = recorder.greeting();
-    o.before_tls = recorder.before_tls();
-    o.starttls_reply = recorder.starttls_reply();
-    o.after_tls = recorder.after_tls();
+    o.greeting = reply_of({"220 mx.example ESMTP"});
+    o.before_tls = HelloRecord{"EHLO", reply_of({"250-mx.example hello", "250-PIPELINING",
+                                                 "250-SIZE 1000", "250 STARTTLS"})};
+    o.starttls_reply = reply_of({"220 2.0.0 go ahead"});
+    o.after_tls = HelloRecord{"EHLO", reply_of({"250-mx.example hello again", "250-PIPELINING",
+                                                "250-SIZE 2000", "250 AUTH PLAIN LOGIN"})};
     o.tls = verified_session();
     return o;
 }
@@ -1113,9 +1059,7 @@ TEST(CliProbeReport, PlaintextSaysWhetherStarttlsIsOffered) {
     o.tls = {};
     EXPECT_THAT(probe_lines(o),
                 Contains("TLS           none (the server offers STARTTLS: try --tls starttls)"));
-    DialogueRecorder recorder(false);
-    feed(recorder, {"S: 220 mx", "C: EHLO c", "S: 250-mx", "S: 250 SIZE"});
-    o.before_tls = recorder.before_tls();
+    o.before_tls = HelloRecord{"EHLO", reply_of({"250-mx", "250 SIZE"})};
     EXPECT_THAT(probe_lines(o),
                 Contains("TLS           none (the server does not offer STARTTLS)"));
 }
@@ -1144,13 +1088,10 @@ TEST(CliProbeReport, Json) {
 }
 
 TEST(CliProbeReport, ServerTextCannotDriveTheTerminal) {
-    DialogueRecorder recorder(false);
-    feed(recorder,
-         {"S: 220 mx \x1b[2J", "C: EHLO c", "S: 250-mx\x1b]0;x\x07", "S: 250 X-EVIL \x1b[31m"});
     ProbeOutcome o;
     o.server = "mx";
-    o.greeting = recorder.greeting();
-    o.before_tls = recorder.before_tls();
+    o.greeting = reply_of({"220 mx \x1b[2J"});
+    o.before_tls = HelloRecord{"EHLO", reply_of({"250-mx\x1b]0;x\x07", "250 X-EVIL \x1b[31m"})};
     for (const std::string& line : probe_lines(o)) {
         EXPECT_EQ(line.find('\x1b'), std::string::npos) << line;
     }

@@ -30,12 +30,20 @@ using namespace std::chrono_literals;
 inline constexpr const char* helo_name = "client.example";
 inline constexpr const char* sender = "sender@example.com";
 
+// Plaintext ESMTP: the scripted servers speak no TLS unless a test says so.
 inline ConnectOptions esmtp_options(std::chrono::seconds timeout = std::chrono::seconds(2)) {
-    return ConnectOptions{.options = Option::extended, .timeout = timeout, .helo_name = helo_name};
+    return ConnectOptions{.security = Security::plaintext,
+                          .extended = true,
+                          .timeout = timeout,
+                          .helo_name = helo_name};
 }
 
+// Plaintext, HELO only.
 inline ConnectOptions smtp_options(std::chrono::seconds timeout = std::chrono::seconds(2)) {
-    return ConnectOptions{.options = Option::none, .timeout = timeout, .helo_name = helo_name};
+    return ConnectOptions{.security = Security::plaintext,
+                          .extended = false,
+                          .timeout = timeout,
+                          .helo_name = helo_name};
 }
 
 inline Envelope envelope_to(std::vector<Recipient> to) {

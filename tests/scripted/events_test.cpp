@@ -165,7 +165,7 @@ TEST(Events, ProgressWithAnUnknownSizeEndsAtWhatWasSent) {
     client.connect("127.0.0.1", server.port(), esmtp_options());
     const std::string text = large_message(30'000);
     std::size_t at = 0;
-    MessageSource unsized(
+    MessageSource unsized = MessageSource::from_reader(
         [&](char* buf, std::size_t n, std::error_code&) {
             const std::size_t k = std::min(n, text.size() - at);
             std::copy_n(text.data() + at, k, buf);

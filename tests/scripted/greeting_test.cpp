@@ -1,5 +1,6 @@
 // The server's greeting: refusals (RFC 5321 3.1: 421 and 554) fail connect()
-// with greeting_refused and the reply; a multi-line 220 is a greeting.
+// with greeting_deferred (421, transient) or greeting_refused (554,
+// permanent) and the reply; a multi-line 220 is a greeting.
 #include "scripted/client_fixture.hpp"
 
 namespace smtpkit::test {
@@ -15,6 +16,10 @@ void PrintTo(const Refusal& r, std::ostream* os) {
     *os << r.code;
 }
 
+error expected_error(const Refusal& r) {
+    return r.code / 100 == 4 ? error::greeting_deferred : error::greeting_refused;
+}
+
 class GreetingRefused : public ::testing::TestWithParam<Refusal> {};
 
 TEST_P(GreetingRefused, ConnectFailsWithTheReply) {
@@ -23,9 +28,11 @@ TEST_P(GreetingRefused, ConnectFailsWithTheReply) {
     Client client;
     std::error_code ec;
     client.connect("127.0.0.1", server.port(), esmtp_options(), ec);
-    EXPECT_EQ(ec, error::greeting_refused);
-    EXPECT_EQ(client.last_error(), error::greeting_refused);
+    EXPECT_EQ(ec, expected_error(r));
+    EXPECT_EQ(ec, r.code == 421 ? condition::transient : condition::permanent);
+    EXPECT_EQ(client.last_error(), expected_error(r));
     EXPECT_EQ(client.last_reply().code, r.code);
+    EXPECT_EQ(client.greeting().code, r.code);  // the greeting that refused
     EXPECT_TRUE(has_substr(client.last_reply().text(), r.text));
     EXPECT_FALSE(client.connected());
     client.disconnect();
@@ -42,7 +49,7 @@ TEST_P(GreetingRefused, ThrowingFormThrowsWithTheCode) {
         client.connect("127.0.0.1", server.port(), esmtp_options());
         ADD_FAILURE() << "connect() did not throw";
     } catch (const smtpkit::system_error& e) {
-        EXPECT_EQ(e.code(), error::greeting_refused);
+        EXPECT_EQ(e.code(), expected_error(r));
         // The server's words reach the person reading the error.
         EXPECT_TRUE(has_substr(std::string(e.what()), r.text));
     }

@@ -263,7 +263,8 @@ TEST(HappyEyeballsLoopback, BothFamiliesPreferIpv6PicksIpv6) {
 std::string greeting_of(const std::string& host, std::uint16_t port, Option extra) {
     Client client;
     ConnectOptions options;
-    options.options = Option::extended | extra;
+    options.security = Security::plaintext;
+    options.options = extra;
     options.timeout = std::chrono::seconds(5);
     options.helo_name = "client.example";
     std::error_code ec;

@@ -30,7 +30,8 @@ const TestCertificates& pki() {
 // extended, a 2 s timeout, TLS as `mode` says, the private root CA trusted.
 ConnectOptions tls_options(Mode mode, Option extra = Option::none) {
     ConnectOptions o = esmtp_options();
-    o.options |= (mode == Mode::starttls ? Option::secure : Option::secure_implicit) | extra;
+    o.security = mode == Mode::starttls ? Security::starttls : Security::implicit_tls;
+    o.options |= extra;
     o.tls.ca_file = pki().ca_file;
     return o;
 }

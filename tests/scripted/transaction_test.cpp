@@ -92,8 +92,11 @@ TEST_P(SenderRefused, FailsWithTheReplyAndSendsNoContent) {
 
     std::error_code ec;
     const SendResult r = client.send(envelope_to({"a@example.com"}), message(), ec);
-    EXPECT_EQ(ec, error::sender_refused);
-    EXPECT_EQ(client.last_error(), error::sender_refused);
+    const error expected = code < 500 ? error::sender_deferred : error::sender_refused;
+    EXPECT_EQ(ec, expected);  // MAIL refused: the call's error (DESIGN.md), not an answer
+    EXPECT_EQ(ec, code < 500 ? condition::transient : condition::permanent);
+    EXPECT_EQ(r.error, expected);
+    EXPECT_EQ(client.last_error(), expected);
     EXPECT_EQ(r.verdict, Verdict::not_delivered);
     EXPECT_EQ(r.mail_reply.code, code);
     EXPECT_EQ(client.last_reply().code, code);
@@ -129,7 +132,7 @@ TEST_P(SenderRefused, ThrowingFormThrows) {
         client.send(envelope_to({"a@example.com"}), message());
         ADD_FAILURE() << "send() did not throw";
     } catch (const smtpkit::system_error& e) {
-        EXPECT_EQ(e.code(), error::sender_refused);
+        EXPECT_EQ(e.code(), code < 500 ? error::sender_deferred : error::sender_refused);
         EXPECT_TRUE(has_substr(e.what(), "sender blocked by policy"));
     }
     client.disconnect();
@@ -214,7 +217,11 @@ TEST_P(Transaction, AllRecipientsRefused) {
     std::error_code ec;
     const SendResult r =
         client.send(envelope_to({"a@example.com", "b@example.com"}), message(), ec);
-    EXPECT_EQ(ec, error::no_valid_recipients);
+    // Refused recipients are the answer: in the result, not in `ec`.
+    EXPECT_FALSE(ec) << ec.message();
+    EXPECT_EQ(r.error, error::no_valid_recipients);
+    EXPECT_EQ(r.error, condition::permanent);
+    EXPECT_EQ(client.last_error(), error::no_valid_recipients);
     EXPECT_EQ(r.verdict, Verdict::not_delivered);
     ASSERT_EQ(r.recipients.size(), 2u);
     EXPECT_EQ(r.recipients[0].reply.code, 550);
@@ -268,7 +275,9 @@ TEST_P(DataRefused, NotDeliveredAndNoContent) {
     client.connect("127.0.0.1", server.port(), esmtp_options());
     std::error_code ec;
     const SendResult r = client.send(envelope_to({"a@example.com"}), message(), ec);
-    EXPECT_EQ(ec, error::message_refused);
+    EXPECT_FALSE(ec) << ec.message();  // a refused message is the answer
+    EXPECT_EQ(r.error, code < 500 ? error::message_deferred : error::message_refused);
+    EXPECT_EQ(r.error, code < 500 ? condition::transient : condition::permanent);
     EXPECT_EQ(r.verdict, Verdict::not_delivered);
     EXPECT_EQ(r.data_reply.code, code);
     EXPECT_TRUE(has_substr(r.data_reply.text(), "no data for you"));
@@ -299,7 +308,9 @@ TEST_P(EndOfDataRefused, NotDeliveredWithTheFinalReply) {
     client.connect("127.0.0.1", server.port(), esmtp_options());
     std::error_code ec;
     const SendResult r = client.send(envelope_to({"a@example.com"}), message(), ec);
-    EXPECT_EQ(ec, error::message_refused);
+    EXPECT_FALSE(ec) << ec.message();  // a refused message is the answer
+    EXPECT_EQ(r.error, code < 500 ? error::message_deferred : error::message_refused);
+    EXPECT_EQ(client.last_error(), r.error);
     EXPECT_EQ(r.verdict, Verdict::not_delivered);
     EXPECT_EQ(r.final_reply.code, code);
     ASSERT_TRUE(r.final_reply.enhanced.has_value());

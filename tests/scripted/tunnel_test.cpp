@@ -20,10 +20,13 @@ using namespace std::string_literals;
 
 const std::string kGreeting = "220 behind.proxy ESMTP\r\n";
 
-ConnectOptions via(ProxyKind kind, std::uint16_t port, Option flags) {
+ConnectOptions via(ProxyKind kind, std::uint16_t port, Security security) {
     ConnectOptions o = esmtp_options();
-    o.options |= flags | Option::tunnel;
-    o.tls.ca_file = test_certificates().ca_file;
+    o.security = security;
+    o.options |= Option::tunnel;
+    if (security != Security::plaintext) {
+        o.tls.ca_file = test_certificates().ca_file;
+    }
     o.proxy = {kind, "127.0.0.1", port, {}, {}};
     return o;
 }
@@ -47,7 +50,7 @@ TEST(Tunnel, Socks5ReplyAndGreetingInOneSegmentThenStartTlsNamesTheDestination) 
     s.quit();
     ScriptServer server(s);
     Client client;
-    client.connect("localhost", 25, via(ProxyKind::socks5, server.port(), Option::secure));
+    client.connect("localhost", 25, via(ProxyKind::socks5, server.port(), Security::starttls));
     EXPECT_EQ(client.last_reply().code, 250);
     EXPECT_TRUE(client.security_info().verified);
     EXPECT_EQ(client.security_info().verified_host, "localhost");
@@ -70,7 +73,8 @@ TEST(Tunnel, HttpConnectReplyAndGreetingInOneSegment) {
     ScriptServer server(s);
     Client client;
     std::error_code ec;
-    client.connect("localhost", 25, via(ProxyKind::http_connect, server.port(), Option::none), ec);
+    client.connect("localhost", 25,
+                   via(ProxyKind::http_connect, server.port(), Security::plaintext), ec);
     ASSERT_FALSE(ec) << ec.message() << ": " << client.last_error_detail();
     client.quit();
     ASSERT_TRUE(server.wait_done());
@@ -85,7 +89,8 @@ TEST(Tunnel, PortForwardKeepsTheDestinationNameForTls) {
     ScriptServer server(s);
     Client client;
     // "localhost" port 25 is never resolved nor contacted: the forward is.
-    client.connect("localhost", 25, via(ProxyKind::port_forward, server.port(), Option::secure));
+    client.connect("localhost", 25,
+                   via(ProxyKind::port_forward, server.port(), Security::starttls));
     EXPECT_EQ(client.security_info().verified_host, "localhost");
     client.quit();
     ASSERT_TRUE(server.wait_done());
@@ -98,7 +103,7 @@ TEST(Tunnel, OctetsBeforeImplicitTlsAreRefused) {
     ScriptServer server(s);
     Client client;
     std::error_code ec;
-    client.connect("localhost", 25, via(ProxyKind::socks5, server.port(), Option::secure_implicit),
+    client.connect("localhost", 25, via(ProxyKind::socks5, server.port(), Security::implicit_tls),
                    ec);
     EXPECT_EQ(ec, error::tls_handshake_failed);
     EXPECT_THAT(client.last_error_detail(), ::testing::HasSubstr("before the TLS handshake"));
@@ -113,7 +118,7 @@ TEST(Tunnel, ProxyReplyErrorStopsBeforeAnySmtp) {
     ScriptServer server(s);
     Client client;
     std::error_code ec;
-    client.connect("localhost", 25, via(ProxyKind::socks5, server.port(), Option::none), ec);
+    client.connect("localhost", 25, via(ProxyKind::socks5, server.port(), Security::plaintext), ec);
     EXPECT_EQ(ec, error::proxy_connection_refused);
     EXPECT_EQ(client.last_error_detail(), "SOCKS5 reply 5");
     EXPECT_TRUE(client.last_reply().empty());
@@ -125,7 +130,7 @@ TEST(Tunnel, StalledProxyTimesOut) {
     s.stall_silent(Millis(3000));
     ScriptServer server(s);
     Client client;
-    ConnectOptions o = via(ProxyKind::socks5, server.port(), Option::none);
+    ConnectOptions o = via(ProxyKind::socks5, server.port(), Security::plaintext);
     o.timeout = std::chrono::seconds(1);
     std::error_code ec;
     const auto start = std::chrono::steady_clock::now();

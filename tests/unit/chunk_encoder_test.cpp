@@ -1,5 +1,5 @@
 // BDAT framing (RFC 3030) and its equivalence with DATA.
-#include "smtpkit/protocol/chunk_encoder.hpp"
+#include "smtpkit/protocol/detail/chunk_encoder.hpp"
 
 #include <gtest/gtest.h>
 

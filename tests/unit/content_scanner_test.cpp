@@ -1,5 +1,5 @@
 // The content classes (RFC 6152, RFC 3030) as the scanner sees them stream.
-#include "smtpkit/protocol/content_scanner.hpp"
+#include "smtpkit/protocol/detail/content_scanner.hpp"
 
 #include <gtest/gtest.h>
 

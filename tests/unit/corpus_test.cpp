@@ -1,4 +1,4 @@
-// Every recorded real-server reply in shared/corpus must parse the same way
+// Every recorded real-server reply in tests/data/corpus must parse the same way
 // however the bytes arrive: whole, split at every offset, one byte at a time.
 #include <gtest/gtest.h>
 

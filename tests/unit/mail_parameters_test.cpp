@@ -1,6 +1,6 @@
 // MAIL/RCPT parameters: what is declared for each extension, what is
 // dropped, and every refusal, decided before anything is written.
-#include "smtpkit/protocol/mail_parameters.hpp"
+#include "smtpkit/protocol/detail/mail_parameters.hpp"
 
 #include <gtest/gtest.h>
 

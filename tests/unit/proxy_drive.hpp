@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "smtpkit/protocol/proxy_handshake.hpp"
+#include "protocol/proxy_handshake.hpp"
 
 namespace smtpkit::protocol::test {
 

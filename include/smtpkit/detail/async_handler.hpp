@@ -3,7 +3,9 @@
 // compiled code and the header keeps only a thin initiation.
 #pragma once
 
+#include <asio/associated_cancellation_slot.hpp>
 #include <asio/associated_executor.hpp>
+#include <asio/cancellation_signal.hpp>
 #include <asio/dispatch.hpp>
 #include <asio/execution/outstanding_work.hpp>
 #include <asio/prefer.hpp>
@@ -26,6 +28,10 @@ class UniqueHandler {
     }
     explicit operator bool() const noexcept { return impl_ != nullptr; }
 
+    // The original handler's cancellation slot (not connected when it had
+    // none): the operation listens on it until it completes.
+    asio::cancellation_slot& slot() noexcept { return slot_; }
+
   private:
     struct Concept {
         virtual ~Concept() = default;
@@ -38,6 +44,7 @@ class UniqueHandler {
         F f;
     };
     std::unique_ptr<Concept> impl_;
+    asio::cancellation_slot slot_;
 };
 
 // Asio's rules for a completion handler: it runs through its associated
@@ -47,12 +54,15 @@ template <class... Args, class Handler, class Executor>
 UniqueHandler<Args...> erase_handler(Handler handler, const Executor& fallback) {
     auto work = asio::prefer(asio::get_associated_executor(handler, fallback),
                              asio::execution::outstanding_work.tracked);
-    return UniqueHandler<Args...>(
+    asio::cancellation_slot slot = asio::get_associated_cancellation_slot(handler);
+    UniqueHandler<Args...> erased(
         [h = std::move(handler), work = std::move(work)](Args... args) mutable {
             asio::dispatch(work, [h = std::move(h), ... a = std::move(args)]() mutable {
                 std::move(h)(std::move(a)...);
             });
         });
+    erased.slot() = slot;
+    return erased;
 }
 
 }  // namespace smtpkit::detail

@@ -39,11 +39,11 @@
 
 #include "smtpkit/envelope.hpp"
 #include "smtpkit/protocol/capabilities.hpp"
-#include "smtpkit/protocol/chunk_encoder.hpp"
 #include "smtpkit/protocol/command.hpp"
-#include "smtpkit/protocol/content_scanner.hpp"
-#include "smtpkit/protocol/data_encoder.hpp"
-#include "smtpkit/protocol/mail_parameters.hpp"
+#include "smtpkit/protocol/detail/chunk_encoder.hpp"
+#include "smtpkit/protocol/detail/content_scanner.hpp"
+#include "smtpkit/protocol/detail/data_encoder.hpp"
+#include "smtpkit/protocol/detail/mail_parameters.hpp"
 #include "smtpkit/protocol/reply_parser.hpp"
 #include "smtpkit/protocol/sasl.hpp"
 #include "smtpkit/reply.hpp"
@@ -151,6 +151,13 @@ class Session {
     // once the server refused the transaction (the rest is not sent), and on
     // the BDAT path without PIPELINING while a chunk awaits its reply.
     bool content_wanted() const;
+    // The content of the transaction that had ReadyForData cannot be
+    // completed (its source failed or ended early): it ends not delivered,
+    // with `why`, and never with an end of data. On the BDAT path RSET
+    // discards the chunks already sent and the session goes on; a DATA
+    // section can only be ended by its end, so there the session fails
+    // (error::session_failed) and the transport must close the connection.
+    void abandon_content(std::error_code why);
     void command(Command cmd);  // RSET, NOOP, VRFY, EXPN, HELP, raw
     // STARTTLS (RFC 3207), only when offered and nothing else is in flight, so
     // it is always the last command of its group. On 220 the session stops

@@ -1,3 +1,5 @@
+// Internal to smtpkit (installed only because protocol/session.hpp holds these
+// types by value): not part of the API, may change in any release.
 // The DATA encoder (RFC 5321 4.5.2 and 2.3.8): streams message bytes in any
 // chunking to their wire form. Every CR, LF or CRLF becomes CRLF (no bare CR
 // or LF is ever sent), every line starting with '.' gets one more '.', and
@@ -13,7 +15,7 @@
 namespace smtpkit::protocol {
 
 class DataEncoder {
-public:
+  public:
     explicit DataEncoder(bool dot_stuffing = true) : dot_stuffing_(dot_stuffing) {}
 
     // Appends the wire form of `in` to `out`.
@@ -26,7 +28,7 @@ public:
     std::uint64_t bytes_in() const { return bytes_in_; }
     void reset() { *this = DataEncoder{dot_stuffing_}; }
 
-private:
+  private:
     bool dot_stuffing_ = true;
     bool at_line_start_ = true;  // the next octet starts a line
     bool pending_cr_ = false;    // a CR ended the last chunk; its LF may follow

@@ -1,3 +1,5 @@
+// Internal to smtpkit (installed only because protocol/session.hpp holds these
+// types by value): not part of the API, may change in any release.
 // The BDAT framer (RFC 3030): each chunk of message content becomes
 // "BDAT <octets>[ LAST]" CRLF and the chunk's octets. Text gets the DATA
 // encoder's line-ending normalisation (without dot-stuffing) and the same
@@ -9,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-#include "smtpkit/protocol/data_encoder.hpp"
+#include "smtpkit/protocol/detail/data_encoder.hpp"
 
 namespace smtpkit::protocol {
 

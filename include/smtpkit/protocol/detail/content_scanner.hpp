@@ -1,3 +1,5 @@
+// Internal to smtpkit (installed only because protocol/session.hpp holds these
+// types by value): not part of the API, may change in any release.
 // Classifies message content as it streams past (RFC 6152, RFC 3030):
 // 7-bit, 8-bit or binary. Lines end at LF; a CR is part of the line ending,
 // so both CRLF and bare LF text count as text.

@@ -1,3 +1,4 @@
+// Internal to smtpkit (not installed): the transport drives it.
 // Sans-I/O proxy handshakes: the bytes that open a tunnel through a SOCKS5
 // (RFC 1928/1929) or HTTP CONNECT proxy, and the parsing of what the proxy
 // answers. No sockets: the transport writes pending_output(), feeds what it

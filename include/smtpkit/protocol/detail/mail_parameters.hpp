@@ -1,3 +1,5 @@
+// Internal to smtpkit (installed only because protocol/session.hpp holds these
+// types by value): not part of the API, may change in any release.
 // The ESMTP parameters of a transaction (MAIL FROM and RCPT TO), decided
 // from the envelope, what is known of the message and what the server
 // offers: SIZE (RFC 1870), BODY (RFC 6152, RFC 3030), SMTPUTF8 (RFC 6531),
