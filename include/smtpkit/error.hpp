@@ -56,6 +56,10 @@ enum class error {
     moved_from,                // the Client was moved from; use the one it was moved to
     tls_settings_without_tls,  // CA, client certificate or TLS switches with Security::plaintext
     source_already_read,       // a one-shot MessageSource (a stream) sent a second time
+    invalid_address_list,      // not an RFC 5322 address, mailbox or address list
+    invalid_idn,               // a domain IDNA (UTS #46) cannot convert to an A-label
+    invalid_header,            // a header name or value that cannot be sent (CR, LF, NUL, ...)
+    malformed_message,         // a message's header section that cannot be read
 
     // --- time and cancellation ---
     timeout,            // the server did not answer within the timeout
