@@ -8,15 +8,10 @@
 #include <string>
 #include <string_view>
 
+#include "parse_failure.hpp"
 #include "smtpkit/error.hpp"
 
 namespace smtpkit::message {
-
-struct Failure {
-    error code = error::invalid_address_list;
-    std::size_t offset = 0;
-    std::string_view reason;  // always a string literal
-};
 
 // The offset of the first octet an address list may not hold: NUL, DEL, a
 // control other than HTAB, or a CR or LF that does not start a fold (CRLF or

@@ -3,14 +3,23 @@
 // raise.
 #pragma once
 
+#include <cstddef>
 #include <string>
+#include <string_view>
 #include <system_error>
 
-#include "address_lexer.hpp"
 #include "smtpkit/error.hpp"
 #include "smtpkit/parse_error.hpp"
 
 namespace smtpkit::message {
+
+// A parser's first failure, kept without allocating (the reason is always a
+// string literal) until a caller asks for a ParseError.
+struct Failure {
+    error code = error::invalid_address_list;
+    std::size_t offset = 0;
+    std::string_view reason;
+};
 
 inline void report(const Failure& failure, std::error_code& ec, ParseError* where) {
     ec = make_error_code(failure.code);
