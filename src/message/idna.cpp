@@ -41,8 +41,8 @@ std::string to_ascii_domain(std::string_view domain, std::error_code& ec) {
         return fail(ec, error::invalid_character);
     }
     // Nothing to convert: an ASCII name (kept as written, case included) or
-    // an address literal.
-    if (is_ascii(domain) || domain.starts_with('[')) {
+    // an address literal (always ASCII; a non-ASCII one fails below).
+    if (is_ascii(domain)) {
         return std::string(domain);
     }
     if (!protocol::is_valid_utf8(domain)) {

@@ -430,6 +430,7 @@ TEST(AddressIdna, DomainsBecomeALabels) {
         {"\xC3(.example", nullptr},          // not UTF-8
         {"ab--c\xC3\xBC.example", nullptr},  // "--" in positions 3-4
         {"\xE2\x84\x80.example", nullptr},   // maps to "a/c": no host name
+        {"[192.0.2.\xC3\xBC]", nullptr},     // a literal is ASCII or nothing (found by fuzzing)
     };
     for (const IdnCase& c : cases) {
         std::error_code ec;
