@@ -12,6 +12,8 @@ namespace smtpkit::message {
 namespace {
 
 constexpr std::string_view charset_prefix = "UTF-8''";
+// RFC 6838 4.2: type and subtype names are at most 127 characters each.
+constexpr std::size_t max_value = 127 + 1 + 127;
 // An encoded-word of this size holds any one character (B: 12 + 8).
 constexpr std::size_t min_word_room = 24;
 
@@ -29,8 +31,11 @@ bool is_attribute_char(char c) noexcept {
     return is_token_char(c) && c != '*' && c != '\'' && c != '%';
 }
 
-bool is_token(std::string_view s) noexcept {
-    return !s.empty() && std::all_of(s.begin(), s.end(), is_token_char);
+// A value written without quotes. Only attribute-chars: a bare "'", '%' or
+// '*' is legal in a token but makes some readers (Python's email among them)
+// look for RFC 2231 syntax, and quotes cost nothing.
+bool is_bare_value(std::string_view s) noexcept {
+    return !s.empty() && std::all_of(s.begin(), s.end(), is_attribute_char);
 }
 
 // Printable US-ASCII, and UTF-8 under RFC 6532: what a quoted-string carries.
@@ -107,7 +112,7 @@ std::string_view continuation_end(std::size_t i, std::size_t count,
 std::vector<std::string> plain_tokens(const Parameter& p, std::string_view separator) {
     const std::string name(p.name);
     std::string whole = name + "=";
-    if (is_token(p.value)) {
+    if (is_bare_value(p.value)) {
         whole += p.value;
     } else {
         whole += '"';
@@ -187,9 +192,9 @@ std::error_code check(std::string_view field, std::string_view value,
     if (std::error_code ec = check_field_name(field)) {
         return ec;
     }
-    const bool value_ok = !value.empty() && std::all_of(value.begin(), value.end(), [](char c) {
-        return is_token_char(c) || c == '/';
-    });
+    const bool value_ok = !value.empty() && value.size() <= max_value &&
+                          std::all_of(value.begin(), value.end(),
+                                      [](char c) { return is_token_char(c) || c == '/'; });
     if (!value_ok) {
         return error::invalid_header;
     }

@@ -37,7 +37,7 @@ struct Parameter {
 
 // "Field: value; name=value; ..." CRLF, one parameter per line once the
 // first line is full. `value` is the media type ("text/plain") or the
-// disposition ("attachment"): tokens and '/'. Errors (error::invalid_header,
+// disposition ("attachment"): tokens and '/', at most 255 octets. Errors (error::invalid_header,
 // "" returned): a bad field name, value or parameter name (at most 76
 // octets), or CR, LF, NUL or malformed UTF-8 in a parameter value.
 std::string encode_parameter_field(std::string_view field, std::string_view value,

@@ -140,6 +140,7 @@ TEST(ParameterField, RefusesWhatCannotBeSent) {
         {"text/plain\r\nBcc: x", "charset", "x"},
         {"text/plain; x=y", "charset", "x"},
         {"", "charset", "x"},
+        {"text/" + std::string(251, 'x'), "charset", "x"},
     };
     for (const Bad& c : cases) {
         std::error_code ec;
