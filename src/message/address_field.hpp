@@ -21,6 +21,7 @@
 #pragma once
 
 #include <concepts>
+#include <iterator>
 #include <span>
 #include <string>
 #include <string_view>

@@ -71,7 +71,8 @@ inline std::optional<std::vector<Decoded>> python_decode(
             file << r.kind << ' ' << r.field << ' ' << to_hex(r.raw) << '\n';
         }
     }
-    const std::string command = std::string(system_python) + " " + script.string() + " < " + name;
+    const std::string command =
+        std::string(system_python) + " '" + script.string() + "' < '" + name + "'";
     FILE* pipe = popen(command.c_str(), "r");
     std::string output;
     if (pipe != nullptr) {
