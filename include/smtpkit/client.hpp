@@ -47,6 +47,7 @@
 #include "smtpkit/envelope.hpp"
 #include "smtpkit/error.hpp"
 #include "smtpkit/events.hpp"
+#include "smtpkit/message.hpp"
 #include "smtpkit/message_source.hpp"
 #include "smtpkit/options.hpp"
 #include "smtpkit/protocol/capabilities.hpp"
@@ -124,6 +125,17 @@ class Client {
     // result's verdict and error, not `ec` (see the top of this file).
     SendResult send(const Envelope& envelope, const MessageSource& message);
     SendResult send(const Envelope& envelope, const MessageSource& message, std::error_code& ec);
+    // A built Message, rendered for this server (8bit bodies where it offers
+    // 8BITMIME; raw UTF-8 and SMTPUTF8 where an address needs it and it is
+    // offered, else RFC 2047 and A-labels), with the envelope taken from its
+    // headers: Sender or From, and every To, Cc and Bcc (Bcc never sent).
+    SendResult send(const Message& message);
+    SendResult send(const Message& message, std::error_code& ec);
+    // The same with an explicit envelope (the headers are not read for it).
+    SendResult send(const Envelope& envelope, const Message& message);
+    SendResult send(const Envelope& envelope, const Message& message, std::error_code& ec);
+    // How send(Message) renders for the connected server.
+    RenderOptions render_options(const Message& message) const noexcept;
 
     // Several messages on one session, pipelined across messages where the
     // server allows (RFC 2920, RFC 3030): on the DATA path the next message's
@@ -199,6 +211,16 @@ class Client {
                 start_send(std::move(e), std::move(m), erase<std::error_code, SendResult>(handler));
             },
             token, envelope, message);
+    }
+    template <asio::completion_token_for<void(std::error_code, SendResult)> Token>
+    auto async_send(const Message& message, Token&& token) {
+        return async_send(message.envelope(render_options(message).smtputf8), message,
+                          std::forward<Token>(token));
+    }
+    template <asio::completion_token_for<void(std::error_code, SendResult)> Token>
+    auto async_send(const Envelope& envelope, const Message& message, Token&& token) {
+        return async_send(envelope, message.source(render_options(message)),
+                          std::forward<Token>(token));
     }
     template <asio::completion_token_for<void(std::error_code, std::vector<SendResult>)> Token>
     auto async_send_many(std::vector<OutgoingMessage> messages, Token&& token) {

@@ -2,6 +2,7 @@
 
 #include <sysexits.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
@@ -14,7 +15,6 @@
 #include "cli/exit_codes.hpp"
 #include "cli/helo_name.hpp"
 #include "cli/json_output.hpp"
-#include "cli/message_compose.hpp"
 #include "cli/send_batch.hpp"
 #include "cli/send_report.hpp"
 #include "cli/trace_printer.hpp"
@@ -142,22 +142,42 @@ std::optional<MessageSource> open_message_file(const SendOptions& o, SendOutcome
     return std::nullopt;
 }
 
-std::optional<MessageSource> compose(const SendOptions& o, const Envelope& envelope,
-                                     SendOutcome& out) {
-    ComposeInput input{.from = envelope.from, .to = {}, .subject = o.subject, .text = o.text};
-    for (const Recipient& r : envelope.to) {
-        input.to.push_back(r.address);
+// What goes out: a ready message (--message) or one composed from the
+// flags with the message layer, rendered once the server is known.
+struct Content {
+    std::optional<MessageSource> file;
+    std::optional<Message> composed;
+};
+
+// Runs one setter of the message; a refusal names the flag it came from.
+template <class Set>
+bool compose_field(const char* flag, SendOutcome& out, Set&& set) {
+    try {
+        set();
+        return true;
+    } catch (const system_error& e) {
+        out.ec = e.code();
+        out.subject = std::string("bad ") + flag;
+        out.detail = e.what();
+        return false;
     }
-    ComposeContext context{.now = std::time(nullptr), .message_id = {}};
-    // Without a Message-ID the submission server adds one (RFC 6409 8.3).
-    context.message_id = make_message_id(local_host_name()).value_or("");
-    std::string bad_field;
-    std::string message = compose_message(input, context, out.ec, bad_field);
-    if (out.ec) {
-        out.subject = "bad " + bad_field;
+}
+
+// From the flags: From, every --to in To, Subject, a text/plain UTF-8 body.
+// The envelope stays the command line's (--from, --to).
+std::optional<Message> compose(const SendOptions& o, SendOutcome& out) {
+    Message m;
+    const bool ok =
+        compose_field("--from", out, [&] { m.from(o.from); }) &&
+        std::all_of(
+            o.to.begin(), o.to.end(),
+            [&](const std::string& to) { return compose_field("--to", out, [&] { m.to(to); }); }) &&
+        (o.subject.empty() || compose_field("--subject", out, [&] { m.subject(o.subject); })) &&
+        compose_field("--text", out, [&] { m.text(o.text); });
+    if (!ok) {
         return std::nullopt;
     }
-    return MessageSource::from_string(std::move(message));
+    return m;
 }
 
 // The password or token, read before connecting so that a missing file
@@ -183,7 +203,7 @@ bool is_source_error(std::error_code ec) {
            ec == error::source_grew || ec == error::source_already_read;
 }
 
-void deliver(const SendOptions& o, const Envelope& envelope, const MessageSource& message,
+void deliver(const SendOptions& o, const Envelope& envelope, const Content& content,
              SendOutcome& out) {
     Client client;
     std::string auth_sent;  // the mechanism in the AUTH line, seen in the trace
@@ -234,6 +254,10 @@ void deliver(const SendOptions& o, const Envelope& envelope, const MessageSource
         }
     }
     out.stage = Stage::send;
+    // A composed message is rendered for this server (8BITMIME, SMTPUTF8).
+    const MessageSource message =
+        content.file ? *content.file
+                     : content.composed->source(client.render_options(*content.composed));
     if (o.transfer.repeat > 1) {
         send_repeated(client, envelope, message, static_cast<std::size_t>(o.transfer.repeat), out);
     } else {
@@ -288,16 +312,20 @@ int run_send(const SendOptions& o) {
     SendOutcome out;
     Envelope envelope;
     if (build_envelope(o, envelope, out)) {
-        std::optional<MessageSource> message =
-            o.message_file.empty() ? compose(o, envelope, out) : open_message_file(o, out);
-        if (message) {
+        Content content;
+        if (o.message_file.empty()) {
+            content.composed = compose(o, out);
+        } else {
+            content.file = open_message_file(o, out);
+        }
+        if (content.file || content.composed) {
             for (const std::string& line : tls_warnings(o.tls)) {
                 std::cerr << line << '\n';
             }
             for (const std::string& line : auth_warnings(o.auth)) {
                 std::cerr << line << '\n';
             }
-            deliver(o, envelope, *message, out);
+            deliver(o, envelope, content, out);
         }
     }
     report(o, out);

@@ -317,6 +317,35 @@ SendResult Client::send(const Envelope& envelope, const MessageSource& message,
     return run_blocking(impl_, send_op(impl_, envelope, message), ec);
 }
 
+RenderOptions Client::render_options(const Message& message) const noexcept {
+    const Capabilities& caps = capabilities();
+    RenderOptions options;
+    options.eight_bit = caps.eightbitmime();
+    // SMTPUTF8 only where it is needed: a UTF-8 local part cannot be
+    // written any other way, while UTF-8 text and domains can (RFC 2047,
+    // A-labels) and then reach every server on the way.
+    options.smtputf8 = caps.smtputf8() && message.needs_smtputf8();
+    return options;
+}
+
+SendResult Client::send(const Message& message) {
+    const RenderOptions options = render_options(message);
+    return send(message.envelope(options.smtputf8), message.source(options));
+}
+
+SendResult Client::send(const Message& message, std::error_code& ec) {
+    const RenderOptions options = render_options(message);
+    return send(message.envelope(options.smtputf8), message.source(options), ec);
+}
+
+SendResult Client::send(const Envelope& envelope, const Message& message) {
+    return send(envelope, message.source(render_options(message)));
+}
+
+SendResult Client::send(const Envelope& envelope, const Message& message, std::error_code& ec) {
+    return send(envelope, message.source(render_options(message)), ec);
+}
+
 void Client::start_send(Envelope envelope, MessageSource message, SendHandler handler) {
     run_async(impl_, send_op(impl_, std::move(envelope), std::move(message)), std::move(handler));
 }

@@ -10,7 +10,6 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
 #include <sysexits.h>
 
 #include <cstdlib>
@@ -25,7 +24,6 @@
 #include "cli/connect_client.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/json_output.hpp"
-#include "cli/message_compose.hpp"
 #include "cli/probe_command.hpp"
 #include "cli/probe_report.hpp"
 #include "cli/send_command.hpp"
@@ -77,15 +75,6 @@ SendResult transaction(std::vector<RecipientResult> recipients, Reply final_repl
     return r;
 }
 
-ComposeInput input(std::string subject, std::string text) {
-    ComposeInput in;
-    in.from = "me@x.org";
-    in.to = {"a@x.org"};
-    in.subject = std::move(subject);
-    in.text = std::move(text);
-    return in;
-}
-
 const Reply queued = reply(250, "queued as 4711", EnhancedStatus{2, 0, 0});
 const Reply user_unknown = reply(550, "no such user", EnhancedStatus{5, 1, 1});
 const Reply mailbox_busy = reply(450, "mailbox busy", EnhancedStatus{4, 2, 1});
@@ -106,84 +95,6 @@ SendOutcome failed(Stage stage, std::error_code ec, Reply last = {}, SendResult 
     o.result = std::move(result);
     return o;
 }
-
-std::string decode_base64(std::string_view text) {
-    std::string out(text.size(), '\0');
-    const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                  reinterpret_cast<const unsigned char*>(text.data()),
-                                  static_cast<int>(text.size()));
-    EXPECT_GE(n, 0) << "not base64: " << text;
-    out.resize(static_cast<std::size_t>(std::max(n, 0)));
-    // EVP_DecodeBlock keeps the padding's zero octets.
-    const std::size_t pad = static_cast<std::size_t>(std::count(text.begin(), text.end(), '='));
-    out.resize(out.size() - std::min(pad, out.size()));
-    return out;
-}
-
-std::vector<std::string> split_lines(std::string_view text) {
-    std::vector<std::string> lines;
-    std::size_t pos = 0;
-    while (pos <= text.size()) {
-        const std::size_t end = text.find("\r\n", pos);
-        lines.emplace_back(text.substr(pos, end - pos));
-        if (end == std::string_view::npos) {
-            break;
-        }
-        pos = end + 2;
-    }
-    return lines;
-}
-
-// RFC 5322 unfolding: remove every CRLF that precedes white space.
-std::string unfold(std::string_view header) {
-    std::string out;
-    for (std::size_t i = 0; i < header.size(); ++i) {
-        if (header.compare(i, 2, "\r\n") == 0) {
-            ++i;
-            continue;
-        }
-        out += header[i];
-    }
-    return out;
-}
-
-// The decoded text of "Subject: =?UTF-8?B?...?=\r\n =?UTF-8?B?...?=".
-std::string decode_encoded_words(std::string_view header) {
-    std::string text;
-    std::size_t pos = 0;
-    while ((pos = header.find("=?UTF-8?B?", pos)) != std::string_view::npos) {
-        pos += 10;
-        const std::size_t end = header.find("?=", pos);
-        const std::string word = decode_base64(header.substr(pos, end - pos));
-        // Each word must hold whole characters (RFC 2047 5).
-        EXPECT_TRUE(protocol::is_valid_utf8(word)) << "word splits a character: " << word;
-        text += word;
-        pos = end + 2;
-    }
-    return text;
-}
-
-class WithTimeZone {
-  public:
-    explicit WithTimeZone(const char* tz) {
-        if (const char* old = std::getenv("TZ")) {
-            old_ = old;
-        }
-        ::setenv("TZ", tz, 1);
-        ::tzset();
-    }
-    ~WithTimeZone() {
-        if (old_) {
-            ::setenv("TZ", old_->c_str(), 1);
-        } else {
-            ::unsetenv("TZ");
-        }
-        ::tzset();
-    }
-
-  private:
-    std::optional<std::string> old_;
-};
 
 // --- exit codes -------------------------------------------------------------------
 
@@ -330,173 +241,6 @@ TEST(CliExitCode, TlsFailures) {
 
 TEST(CliExitCode, InternalMisuseIsSoftware) {
     EXPECT_EQ(exit_code(failed(Stage::send, make_error_code(error::not_connected))), EX_SOFTWARE);
-}
-
-// --- the composed message ---------------------------------------------------------
-
-TEST(CliCompose, DateIsRfc5322WithOffset) {
-    {
-        WithTimeZone utc("UTC");
-        EXPECT_EQ(rfc5322_date(0), "Thu, 01 Jan 1970 00:00:00 +0000");
-        EXPECT_EQ(rfc5322_date(951782400), "Tue, 29 Feb 2000 00:00:00 +0000");
-    }
-    {
-        WithTimeZone india("IST-5:30");
-        EXPECT_EQ(rfc5322_date(0), "Thu, 01 Jan 1970 05:30:00 +0530");
-    }
-    {
-        WithTimeZone newfoundland("NST3:30");
-        EXPECT_EQ(rfc5322_date(0), "Wed, 31 Dec 1969 20:30:00 -0330");
-    }
-}
-
-TEST(CliCompose, MessageIdIsRandomAndWellFormed) {
-    const auto a = make_message_id("host.example");
-    const auto b = make_message_id("host.example");
-    ASSERT_TRUE(a && b);
-    EXPECT_THAT(*a, MatchesRegex("<[0-9a-f]{32}@host\\.example>"));
-    EXPECT_NE(*a, *b);
-}
-
-TEST(CliCompose, ShortAsciiSubjectIsPlain) {
-    EXPECT_EQ(subject_header("Hello there"), "Subject: Hello there");
-}
-
-TEST(CliCompose, LongAsciiSubjectIsFoldedAtSpaces) {
-    std::string subject;
-    for (int i = 0; i < 30; ++i) {
-        subject += "word" + std::to_string(i) + " ";
-    }
-    subject += "end";
-    const std::string header = subject_header(subject);
-    const auto lines = split_lines(header);
-    ASSERT_GT(lines.size(), 1u);
-    for (const std::string& line : lines) {
-        EXPECT_LE(line.size(), 78u) << line;
-    }
-    for (std::size_t i = 1; i < lines.size(); ++i) {
-        EXPECT_THAT(lines[i], StartsWith(" "));
-        EXPECT_THAT(lines[i], Not(MatchesRegex(" *")));
-    }
-    EXPECT_EQ(unfold(header), "Subject: " + subject);
-}
-
-TEST(CliCompose, NonAsciiSubjectIsEncodedInWholeCharacters) {
-    // Two-, three- and four-octet characters, long enough for several words.
-    std::string subject;
-    for (int i = 0; i < 12; ++i) {
-        subject += "Grüße — 😀 ";
-    }
-    const std::string header = subject_header(subject);
-    const auto lines = split_lines(header);
-    ASSERT_GT(lines.size(), 2u);
-    EXPECT_THAT(lines[0], StartsWith("Subject: =?UTF-8?B?"));
-    for (const std::string& line : lines) {
-        EXPECT_LE(line.size(), 76u) << line;  // RFC 2047 2
-        for (char c : line) {
-            EXPECT_LT(static_cast<unsigned char>(c), 0x80) << "raw 8-bit octet in " << line;
-        }
-    }
-    EXPECT_EQ(decode_encoded_words(header), subject);
-}
-
-TEST(CliCompose, TextThatLooksEncodedIsEncoded) {
-    const std::string subject = "=?UTF-8?B?SGk=?= literally";
-    const std::string header = subject_header(subject);
-    EXPECT_THAT(header, StartsWith("Subject: =?UTF-8?B?"));
-    EXPECT_EQ(decode_encoded_words(header), subject);
-}
-
-TEST(CliCompose, RecipientListIsFoldedAfterCommas) {
-    std::vector<std::string> to;
-    std::string joined;
-    for (int i = 0; i < 12; ++i) {
-        to.push_back("recipient.number." + std::to_string(i) + "@example.org");
-        joined += (i ? ", " : "") + to.back();
-    }
-    const std::string header = address_list_header("To", to);
-    for (const std::string& line : split_lines(header)) {
-        EXPECT_LE(line.size(), 78u) << line;
-    }
-    EXPECT_GT(split_lines(header).size(), 1u);
-    EXPECT_EQ(unfold(header), "To: " + joined);
-}
-
-TEST(CliCompose, BodyGetsCrlfLineEndings) {
-    EXPECT_EQ(encode_body("a\nb").content, "a\r\nb\r\n");
-    EXPECT_EQ(encode_body("a\r\nb\r\n").content, "a\r\nb\r\n");
-    EXPECT_EQ(encode_body("a\rb\n\n").content, "a\r\nb\r\n\r\n");
-    EXPECT_EQ(encode_body("").content, "");
-    EXPECT_EQ(encode_body("plain").encoding, "7bit");
-    EXPECT_EQ(encode_body("Grüße").encoding, "8bit");
-}
-
-TEST(CliCompose, OverlongLinesAreBase64) {
-    const std::string text = std::string(1200, 'x') + "\nshort";
-    const EncodedBody body = encode_body(text);
-    EXPECT_EQ(body.encoding, "base64");
-    std::string joined;
-    for (const std::string& line : split_lines(body.content)) {
-        EXPECT_LE(line.size(), 76u);
-        joined += line;
-    }
-    EXPECT_EQ(decode_base64(joined), std::string(1200, 'x') + "\r\nshort\r\n");
-}
-
-TEST(CliCompose, WholeMessage) {
-    WithTimeZone utc("UTC");
-    std::error_code ec;
-    std::string field;
-    const std::string m = compose_message({.from = "me@example.com",
-                                           .to = {"a@example.org", "b@example.org"},
-                                           .subject = "Hi",
-                                           .text = "line one\nline two"},
-                                          {.now = 0, .message_id = "<id@host>"}, ec, field);
-    ASSERT_FALSE(ec) << ec.message();
-    EXPECT_EQ(m,
-              "Date: Thu, 01 Jan 1970 00:00:00 +0000\r\n"
-              "From: me@example.com\r\n"
-              "To: a@example.org, b@example.org\r\n"
-              "Subject: Hi\r\n"
-              "Message-ID: <id@host>\r\n"
-              "MIME-Version: 1.0\r\n"
-              "Content-Type: text/plain; charset=utf-8\r\n"
-              "Content-Transfer-Encoding: 7bit\r\n"
-              "\r\n"
-              "line one\r\nline two\r\n");
-}
-
-TEST(CliCompose, NoSubjectOrMessageIdLeavesTheHeadersOut) {
-    std::error_code ec;
-    std::string field;
-    const std::string m = compose_message(input("", ""), {.now = 0, .message_id = ""}, ec, field);
-    ASSERT_FALSE(ec);
-    EXPECT_THAT(m, Not(HasSubstr("Subject:")));
-    EXPECT_THAT(m, Not(HasSubstr("Message-ID:")));
-    EXPECT_THAT(m, HasSubstr("\r\n\r\n"));
-}
-
-TEST(CliCompose, RefusesHeaderInjectionAndBadText) {
-    std::error_code ec;
-    std::string field;
-    EXPECT_EQ(compose_message(input("Hi\r\nBcc: e@x.org", ""), {}, ec, field), "");
-    EXPECT_EQ(ec, error::invalid_character);
-    EXPECT_EQ(field, "--subject");
-
-    compose_message(input("Hi\nX: y", ""), {}, ec, field);
-    EXPECT_EQ(ec, error::invalid_character);
-
-    compose_message(input("", std::string("a\0b", 3)), {}, ec, field);
-    EXPECT_EQ(ec, error::invalid_character);
-    EXPECT_EQ(field, "--text");
-
-    compose_message(input("", "\xff\xfe"), {}, ec, field);
-    EXPECT_EQ(ec, std::errc::illegal_byte_sequence);
-    EXPECT_EQ(field, "--text");
-
-    compose_message(input("caf\xe9", ""), {}, ec, field);
-    EXPECT_EQ(ec, std::errc::illegal_byte_sequence);
-    EXPECT_EQ(field, "--subject");
 }
 
 // --- JSON -----------------------------------------------------------------------

@@ -23,6 +23,7 @@ namespace smtpkit::test {
 namespace {
 
 using ::testing::AllOf;
+using ::testing::AnyOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -303,13 +304,33 @@ TEST_F(CliTransfer, ExplicitBody8bitmime) {
     EXPECT_TRUE(has_parameter(line_starting(server, "MAIL FROM:"), "BODY=8BITMIME"));
 }
 
-TEST_F(CliTransfer, EightBitWithout8bitmimeIsRefusedBeforeMail) {
+TEST_F(CliTransfer, EightBitFileWithout8bitmimeIsRefusedBeforeMail) {
+    write_file(message_file_,
+               "Subject: x\r\n\r\nGr\xc3\xbc\xc3\x9f"
+               "e\r\n");
     ScriptServer server(Script::esmtp({"PIPELINING"}).quit());
-    const CliRun r = run(send_to(server.port(), {"--text", "Grüße", "--json"}));
+    const CliRun r = run(send_file(server.port(), {"--json"}));
     EXPECT_EQ(r.status, EX_UNAVAILABLE) << r.err;
     EXPECT_EQ(r.json()["error"]["code"], "eight_bit_not_offered");
     server.wait_done();
     EXPECT_FALSE(server.saw("MAIL"));
+}
+
+// A composed message is the message layer's: without 8BITMIME its UTF-8
+// text goes quoted-printable or base64, 7-bit on the wire, and arrives.
+TEST_F(CliTransfer, ComposedUtf8TextIsEncodedForAServerWithout8bitmime) {
+    ScriptServer server(data_transaction(Script::esmtp({"PIPELINING"})).quit());
+    const CliRun r = run(send_to(server.port(), {"--text", "Grüße aus Köln", "--json"}));
+    EXPECT_EQ(r.status, EX_OK) << r.err;
+    expect_done(server);
+    EXPECT_THAT(line_starting(server, "MAIL FROM:"), Not(HasSubstr("BODY=")));
+    ASSERT_EQ(server.messages().size(), 1u);
+    const std::string stored = server.messages()[0];
+    EXPECT_THAT(stored, AnyOf(HasSubstr("Content-Transfer-Encoding: quoted-printable"),
+                              HasSubstr("Content-Transfer-Encoding: base64")));
+    for (char c : stored) {
+        EXPECT_LT(static_cast<unsigned char>(c), 0x80);
+    }
 }
 
 TEST_F(CliTransfer, SizeIsDeclaredOnMail) {
