@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "common/python_mime.hpp"
 #include "smtpkit/error.hpp"
 #include "smtpkit/message.hpp"
 
@@ -44,46 +45,12 @@ class Scratch {
     fs::path dir_;
 };
 
-std::string base64_decode(const std::string& text) {
-    static const std::string alphabet =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    unsigned value = 0;
-    int bits = -8;
-    for (char c : text) {
-        const auto at = alphabet.find(c);
-        if (at == std::string::npos) {
-            continue;
-        }
-        value = (value << 6) | static_cast<unsigned>(at);
-        bits += 6;
-        if (bits >= 0) {
-            out += static_cast<char>((value >> bits) & 0xFF);
-            bits -= 8;
-        }
-    }
-    return out;
+Json parse_with_python(const std::string& raw) {
+    return test::parse_mime_with_python(raw);
 }
 
-// What Python's email package makes of `raw`.
-Json parse_with_python(const std::string& raw) {
-    Scratch scratch;
-    const fs::path file = scratch.write("message.eml", raw);
-    const std::string command =
-        "/usr/bin/python3 " SMTPKIT_TEST_DATA_DIR "/data/parse_mime.py " + file.string();
-    FILE* pipe = ::popen(command.c_str(), "r");
-    if (pipe == nullptr) {
-        ADD_FAILURE() << "cannot run " << command;
-        return {};
-    }
-    std::string out;
-    char buf[65536];
-    while (const std::size_t n = std::fread(buf, 1, sizeof buf, pipe)) {
-        out.append(buf, n);
-    }
-    const int status = ::pclose(pipe);
-    EXPECT_EQ(status, 0) << out;
-    return Json::parse(out);
+std::string base64_decode(const std::string& text) {
+    return test::decode_part_bytes(text);
 }
 
 std::string lf(std::string s) {
@@ -98,17 +65,7 @@ std::string lf(std::string s) {
 }
 
 const Json* find_part(const Json& node, const std::string& type) {
-    if (node.value("type", "") == type) {
-        return &node;
-    }
-    if (node.contains("parts")) {
-        for (const Json& child : node["parts"]) {
-            if (const Json* found = find_part(child, type)) {
-                return found;
-            }
-        }
-    }
-    return nullptr;
+    return test::find_mime_part(node, type);
 }
 
 std::vector<std::string> child_types(const Json& node) {
