@@ -59,9 +59,11 @@ BENCH_BUILD ?= build-bench
 bench: deps
 	cmake -S . -B $(BENCH_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DSMTPKIT_TESTS=OFF \
 	    -DSMTPKIT_WERROR=OFF -DSMTPKIT_BENCH=ON
-	cmake --build $(BENCH_BUILD) -j $(JOBS) --target smtpkit_bench_core smtpkit_cli
+	cmake --build $(BENCH_BUILD) -j $(JOBS) --target smtpkit_bench_core smtpkit_cli \
+	    smtpkit_bench_large_attachment
 	$(BENCH_BUILD)/bench/smtpkit_bench_core
 	bash bench/send_throughput.sh $(BENCH_BUILD)/smtpkit
+	bash bench/large_attachment.sh $(BENCH_BUILD)/bench/smtpkit_bench_large_attachment 1024
 
 # The in-process client/server tests under ThreadSanitizer (g++, -Wno-tsan).
 TSAN_BUILD ?= build-tsan

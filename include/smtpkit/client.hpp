@@ -219,8 +219,7 @@ class Client {
     }
     template <asio::completion_token_for<void(std::error_code, SendResult)> Token>
     auto async_send(const Envelope& envelope, const Message& message, Token&& token) {
-        return async_send(envelope, message.source(render_options(message)),
-                          std::forward<Token>(token));
+        return async_send(envelope, source_for(message), std::forward<Token>(token));
     }
     template <asio::completion_token_for<void(std::error_code, std::vector<SendResult>)> Token>
     auto async_send_many(std::vector<OutgoingMessage> messages, Token&& token) {
@@ -346,6 +345,8 @@ class Client {
             },
             token, which, std::string(argument));
     }
+    // The message rendered for this server (see send(Message)).
+    MessageSource source_for(const Message& message) const;
     // The executor for handlers without their own: the client's, or for a
     // blocking client (whose io_context runs only inside its calls) the
     // system executor.

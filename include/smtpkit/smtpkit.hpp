@@ -1,10 +1,14 @@
 // The umbrella header: the whole public API of smtpkit.
 #pragma once
 
+#include "smtpkit/address.hpp"
 #include "smtpkit/client.hpp"
 #include "smtpkit/envelope.hpp"
 #include "smtpkit/error.hpp"
 #include "smtpkit/events.hpp"
+#include "smtpkit/header_field.hpp"
+#include "smtpkit/header_reader.hpp"
+#include "smtpkit/message.hpp"
 #include "smtpkit/message_source.hpp"
 #include "smtpkit/options.hpp"
 #include "smtpkit/protocol/capabilities.hpp"

@@ -328,22 +328,36 @@ RenderOptions Client::render_options(const Message& message) const noexcept {
     return options;
 }
 
-SendResult Client::send(const Message& message) {
+// A UTF-8 local part can only be written with SMTPUTF8: without it the
+// message cannot be rendered, so its source fails to open with
+// utf8_not_allowed and the send ends before anything of it is written.
+MessageSource Client::source_for(const Message& message) const {
     const RenderOptions options = render_options(message);
-    return send(message.envelope(options.smtputf8), message.source(options));
+    if (message.needs_smtputf8() && !options.smtputf8) {
+        return MessageSource::from_opener(
+            [](std::error_code& ec) -> MessageSource::Reader {
+                ec = make_error_code(error::utf8_not_allowed);
+                return {};
+            },
+            std::nullopt);
+    }
+    return message.source(options);
+}
+
+SendResult Client::send(const Message& message) {
+    return send(message.envelope(render_options(message).smtputf8), source_for(message));
 }
 
 SendResult Client::send(const Message& message, std::error_code& ec) {
-    const RenderOptions options = render_options(message);
-    return send(message.envelope(options.smtputf8), message.source(options), ec);
+    return send(message.envelope(render_options(message).smtputf8), source_for(message), ec);
 }
 
 SendResult Client::send(const Envelope& envelope, const Message& message) {
-    return send(envelope, message.source(render_options(message)));
+    return send(envelope, source_for(message));
 }
 
 SendResult Client::send(const Envelope& envelope, const Message& message, std::error_code& ec) {
-    return send(envelope, message.source(render_options(message)), ec);
+    return send(envelope, source_for(message), ec);
 }
 
 void Client::start_send(Envelope envelope, MessageSource message, SendHandler handler) {
