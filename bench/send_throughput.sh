@@ -14,21 +14,11 @@ set -euo pipefail
 SMTPKIT=${1:-build/smtpkit}
 N=${2:-2000}
 PYTHON=/usr/bin/python3  # Debian's, as for aiosmtpd; smtplib is in the standard library
-SINK=$(command -v smtp-sink || echo /usr/sbin/smtp-sink)
 
 [[ -x $SMTPKIT ]] || { echo "no smtpkit binary at $SMTPKIT (build the smtpkit_cli target)" >&2; exit 1; }
-[[ -x $SINK ]] || { echo "smtp-sink not found (apt-get install postfix)" >&2; exit 1; }
-
-port=$("$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-sink_args=(-c 127.0.0.1:"$port" 256)
-[[ $(id -u) -eq 0 ]] && sink_args=(-u nobody "${sink_args[@]}")
-"$SINK" "${sink_args[@]}" > /dev/null 2>&1 &
-sink_pid=$!
-trap 'kill "$sink_pid" 2>/dev/null || true' EXIT
-for _ in $(seq 50); do
-    (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null && break
-    sleep 0.1
-done
+# shellcheck source=bench/sink.sh
+source "$(dirname "$0")/sink.sh"
+start_sink -c
 
 # The same small message both ways: headers and a few lines of text.
 text=$'A benchmark message.\nIt has a few lines of text,\n.and one that starts with a dot.'

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <vector>
 
+#include "message/file_reader.hpp"
 #include "message/mime_writer.hpp"
 #include "smtpkit/error.hpp"
 
@@ -16,38 +17,13 @@ namespace {
 // keep the encoder's carry small.
 constexpr std::size_t read_block = std::size_t{57} * 1024;
 
-// A file part, opened for one send and checked against the size it had
-// when it was added, so a changed file fails before its content goes out.
-MessageSource::Reader open_file(const MimePart::Data& d, std::error_code& ec) {
-    errno = 0;
-    auto file = std::make_shared<std::ifstream>(d.path, std::ios::binary);
-    if (!file->is_open()) {
-        ec = std::error_code(errno != 0 ? errno : ENOENT, std::generic_category());
-        return {};
-    }
-    std::error_code size_ec;
-    const auto size = std::filesystem::file_size(d.path, size_ec);
-    if (d.size && !size_ec && size != *d.size) {
-        ec = make_error_code(size < *d.size ? error::source_truncated : error::source_grew);
-        return {};
-    }
-    return [file](char* buf, std::size_t n, std::error_code& read_ec) -> std::size_t {
-        file->read(buf, static_cast<std::streamsize>(n));
-        if (file->bad()) {
-            read_ec = std::error_code(EIO, std::generic_category());
-            return 0;
-        }
-        return static_cast<std::size_t>(file->gcount());
-    };
-}
-
 MessageSource::Reader open_content(const std::shared_ptr<const MimePart::Data>& d,
                                    std::error_code& ec) {
     using Kind = MimePart::Data::Kind;
     switch (d->kind) {
         case Kind::file:
         case Kind::raw_file:
-            return open_file(*d, ec);
+            return open_file_reader(d->path, d->size, ec);
         case Kind::stream:
             return d->source->open(ec);
         default: {

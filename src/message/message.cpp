@@ -6,6 +6,7 @@
 #include <cctype>
 #include <set>
 
+#include "message/ascii.hpp"
 #include "message/identity.hpp"
 #include "message/input_checks.hpp"
 #include "message/mime_part_data.hpp"
@@ -14,13 +15,6 @@
 
 namespace smtpkit {
 namespace {
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
 
 void append(std::vector<Mailbox>& field, std::vector<Mailbox> more) {
     field.insert(field.end(), std::make_move_iterator(more.begin()),
@@ -138,7 +132,7 @@ Message& Message::header(std::string_view name, std::string_view value) {
     static const std::set<std::string> builder_owned = {"bcc",          "mime-version",
                                                         "content-type", "content-transfer-encoding",
                                                         "content-id",   "content-disposition"};
-    if (builder_owned.count(lower(name)) != 0) {
+    if (builder_owned.count(message::ascii_lower(name)) != 0) {
         throw system_error(make_error_code(error::invalid_header),
                            std::string(name) + " is the builder's to write");
     }
@@ -201,7 +195,7 @@ Envelope Message::envelope(bool smtputf8) const {
     for (const auto* field : {&to_, &cc_, &bcc_}) {
         for (const Mailbox& m : *field) {
             std::string address = envelope_address(m);
-            if (seen.insert(lower(address)).second) {
+            if (seen.insert(message::ascii_lower(address)).second) {
                 e.to.emplace_back(std::move(address));
             }
         }

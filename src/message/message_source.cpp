@@ -10,6 +10,7 @@
 #include <fstream>
 #include <vector>
 
+#include "message/file_reader.hpp"
 #include "smtpkit/error.hpp"
 #include "smtpkit/protocol/detail/content_scanner.hpp"
 
@@ -120,10 +121,6 @@ MessageSource MessageSource::from_string(std::string message) {
 
 namespace {
 
-std::error_code errno_or(int fallback) {
-    return {errno != 0 ? errno : fallback, std::generic_category()};
-}
-
 // One pass over a file; nullopt when it cannot be read.
 std::optional<protocol::ContentScanner> scan_file(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
@@ -141,32 +138,6 @@ std::optional<protocol::ContentScanner> scan_file(const std::filesystem::path& p
     return scanner;
 }
 
-// Opens the file for one send. Its size is checked against what was scanned,
-// so a file changed since then fails before anything of it is sent.
-MessageSource::Reader open_file(const std::filesystem::path& path,
-                                std::optional<std::uint64_t> scanned_size, std::error_code& ec) {
-    errno = 0;
-    auto file = std::make_shared<std::ifstream>(path, std::ios::binary);
-    if (!file->is_open()) {
-        ec = errno_or(ENOENT);
-        return {};
-    }
-    std::error_code size_ec;
-    const auto size = std::filesystem::file_size(path, size_ec);
-    if (scanned_size && !size_ec && size != *scanned_size) {
-        ec = make_error_code(size < *scanned_size ? error::source_truncated : error::source_grew);
-        return {};
-    }
-    return [file](char* buf, std::size_t n, std::error_code& read_ec) -> std::size_t {
-        file->read(buf, static_cast<std::streamsize>(n));
-        if (file->bad()) {
-            read_ec = std::error_code(EIO, std::generic_category());
-            return 0;
-        }
-        return static_cast<std::size_t>(file->gcount());
-    };
-}
-
 }  // namespace
 
 MessageSource MessageSource::from_file(const std::filesystem::path& path) {
@@ -175,7 +146,9 @@ MessageSource MessageSource::from_file(const std::filesystem::path& path) {
     const auto file_size = std::filesystem::file_size(path, size_ec);
     const std::optional<std::uint64_t> size =
         size_ec ? std::nullopt : std::optional<std::uint64_t>(file_size);
-    auto open = [path, size](std::error_code& ec) { return open_file(path, size, ec); };
+    auto open = [path, size](std::error_code& ec) {
+        return message::open_file_reader(path, size, ec);
+    };
     return from_opener(std::move(open), size,
                        scan ? std::optional(scan->content_class()) : std::nullopt)
         .set_eight_bit_headers(scan && scan->eight_bit_headers());

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <vector>
 
+#include "message/ascii.hpp"
 #include "message/input_checks.hpp"
 #include "message/media_types.hpp"
 #include "message/mime_part_data.hpp"
@@ -13,13 +14,6 @@
 
 namespace smtpkit {
 namespace {
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
 
 // "type/subtype" of RFC 2045 tokens; thrown back otherwise, since it is
 // written into a header.
@@ -38,7 +32,7 @@ std::string checked_media_type(std::string_view type) {
         throw system_error(make_error_code(error::invalid_header),
                            "Content-Type: not a media type: " + std::string(type));
     }
-    return lower(type);
+    return message::ascii_lower(type);
 }
 
 std::shared_ptr<MimePart::Data> leaf(MimePart::Data::Kind kind, std::string_view media_type) {
@@ -169,7 +163,7 @@ MimePart& MimePart::description(std::string_view utf8) {
 MimePart& MimePart::header(std::string_view name, std::string_view value) {
     message::require_field_name(name);
     message::require_header_text(name, value);
-    const std::string lowered = lower(name);
+    const std::string lowered = message::ascii_lower(name);
     if (lowered == "content-type" || lowered == "content-transfer-encoding" ||
         lowered == "content-disposition" || lowered == "content-id") {
         throw system_error(make_error_code(error::invalid_header),
