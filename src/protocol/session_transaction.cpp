@@ -4,26 +4,11 @@
 #include <algorithm>
 #include <utility>
 
+#include "protocol/transaction_rules.hpp"
 #include "smtpkit/error.hpp"
-#include "smtpkit/protocol/address.hpp"
 #include "smtpkit/protocol/session.hpp"
 
 namespace smtpkit::protocol {
-namespace {
-
-// The canonical form of an address that Command::check() already accepted.
-std::string canonical(const std::string& address, bool utf8) {
-    std::error_code ec;
-    return canonical_address(address, AddressRules{utf8, false}, ec);
-}
-
-std::error_code message_refusal(const Reply& reply) {
-    return make_error_code(
-        refusal_for(reply.code, error::message_refused, error::message_deferred));
-}
-
-}  // namespace
-
 // --- starting -----------------------------------------------------------
 
 bool Session::can_begin_transaction() const {
@@ -298,6 +283,10 @@ void Session::on_transaction_reply(Transaction& tx, const Awaiting& what, const 
             fail(make_error_code(error::unexpected_reply), reply);
             return;
     }
+    if (tx.stepwise && tx.phase == Transaction::Phase::commands) {
+        on_step_reply(tx, what.verb, reply);
+        return;
+    }
     if (!tx.pipelined && tx.phase == Transaction::Phase::commands) {
         send_next_unpipelined(tx);
         return;
@@ -308,13 +297,10 @@ void Session::on_transaction_reply(Transaction& tx, const Awaiting& what, const 
 void Session::on_rcpt_reply(Transaction& tx, const Reply& reply) {
     // In order: the replies come in the order the RCPTs were sent.
     tx.result.recipients[tx.rcpt_replies++].reply = reply;
-    if (tx.rcpt_replies == tx.rcpts.size() && tx.mail_ok && tx.result.accepted_count() == 0) {
-        // Deferred when one of them may be accepted later.
-        const bool any_transient =
-            std::any_of(tx.result.recipients.begin(), tx.result.recipients.end(),
-                        [](const RecipientResult& r) { return r.reply.transient(); });
-        refuse(tx, make_error_code(any_transient ? error::recipients_deferred
-                                                 : error::no_valid_recipients));
+    // Step by step, the caller decides after each recipient (start_data()).
+    if (!tx.stepwise && tx.rcpt_replies == tx.rcpts.size() && tx.mail_ok &&
+        tx.result.accepted_count() == 0) {
+        refuse(tx, no_recipient_accepted(tx.result));
     }
 }
 

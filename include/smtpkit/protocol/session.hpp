@@ -94,6 +94,13 @@ struct TransactionDone {
     std::error_code ec;
     std::size_t transaction = 0;  // the id begin_transaction() returned
 };
+// A step of a step-by-step transaction answered: the reply to MAIL (the
+// transaction is open) or to one RCPT (accepted or not: the caller decides).
+struct StepDone {
+    std::size_t transaction = 0;
+    Verb verb;
+    Reply reply;
+};
 struct AuthDone {  // 235: authenticated
     Reply reply;
 };
@@ -106,7 +113,7 @@ struct OperationFailed {
 };
 using Event =
     std::variant<CommandSent, ReplyReceived, Greeted, HelloDone, ReadyForData, TlsHandshakeNeeded,
-                 AuthDone, TransactionDone, CommandDone, OperationFailed>;
+                 AuthDone, TransactionDone, CommandDone, OperationFailed, StepDone>;
 
 bool is_completion(const Event& e) noexcept;
 
@@ -159,6 +166,30 @@ class Session {
     // (error::session_failed) and the transport must close the connection.
     void abandon_content(std::error_code why);
     void command(Command cmd);  // RSET, NOOP, VRFY, EXPN, HELP, raw
+
+    // --- step by step (SocketTools' CreateMessage, AddRecipient, Write,
+    // CloseMessage; smtplib's mail, rcpt, data) -----------------------------
+    // A transaction the caller drives one command at a time, each with its
+    // own reply. open_transaction() writes MAIL FROM with the envelope's
+    // parameters (`envelope.to` must be empty: recipients come one by one)
+    // and completes with StepDone (MAIL accepted) or TransactionDone (MAIL
+    // refused, or a parameter refused before anything was written).
+    std::size_t open_transaction(const Envelope& envelope, const MessageInfo& info = {});
+    // RCPT TO for one recipient; completes with StepDone carrying its reply,
+    // accepted or not (a refused recipient leaves the transaction open).
+    void add_recipient(const Recipient& recipient);
+    // DATA (or, with CHUNKING, BDAT from here on): completes with
+    // ReadyForData, then send_chunk() as for any transaction, the last chunk
+    // ending it (TransactionDone). Without an accepted recipient the
+    // transaction ends at once (no_valid_recipients / recipients_deferred,
+    // RSET first).
+    void start_data();
+    // Gives up the open transaction: RSET (and, in the middle of DATA
+    // content, the session fails: only the end of data ends DATA). Ends with
+    // TransactionDone(error::cancelled).
+    void abort_transaction();
+    // The open step-by-step transaction's id, or 0.
+    std::size_t stepwise_transaction() const;
     // STARTTLS (RFC 3207), only when offered and nothing else is in flight, so
     // it is always the last command of its group. On 220 the session stops
     // reading: any byte that came after the 220 fails it (response injection).
@@ -231,6 +262,9 @@ class Session {
         bool aborting_data = false;  // 354 came although no content is wanted
         bool refused = false;        // the outcome is a refusal already
         bool chunk_pending = false;  // BDAT without PIPELINING: a reply awaited
+        bool stepwise = false;       // driven command by command (open_transaction)
+        Envelope envelope;           // stepwise: the sender and the MAIL parameters
+        MessageInfo info;            // stepwise: what MAIL declared
         bool end_written = false;    // end of data / LAST queued
         bool server_done = false;    // the server answered the end of data
         std::uint64_t end_mark = 0;  // stream offset just after the end of data
@@ -274,6 +308,8 @@ class Session {
     void send_next_unpipelined(Transaction& tx);
     void open_content(Transaction& tx);
     void settle(Transaction& tx);
+    void on_step_reply(Transaction& tx, Verb verb, const Reply& reply);
+    Transaction* open_step_transaction();
     void complete(std::size_t id, std::error_code ec);
     bool later_transaction_resets(const Transaction& tx) const;
     void fail_transactions(std::error_code ec);
