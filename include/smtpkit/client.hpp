@@ -164,6 +164,42 @@ class Client {
     Reply command(std::string_view line);
     Reply command(std::string_view line, std::error_code& ec);
 
+    // --- step by step -------------------------------------------------------
+    // A transaction driven one command at a time, each with its own reply
+    // (SocketTools' CreateMessage, AddRecipient, Write, CloseMessage;
+    // smtplib's mail(), rcpt(), data()):
+    //
+    //   client.begin_message({"me@example.com"}, size);  // MAIL FROM
+    //   client.add_recipient("a@example.org");           // RCPT TO: its own reply
+    //   client.write_message(piece); ...                 // DATA, then the content
+    //   SendResult r = client.end_message();             // the end of data: the verdict
+    //
+    // begin_message() takes the envelope's sender and parameters (DSN,
+    // BODY, REQUIRETLS, ...); its recipients must be empty, they come one
+    // by one. `size` (when known) is declared with SIZE=. A refused MAIL
+    // fails the call (sender_refused/sender_deferred); a refused recipient
+    // is an answer: its Reply, the transaction still open. The first
+    // write_message() (or end_message()) sends DATA, or uses BDAT where the
+    // server offers CHUNKING; content goes through the same encoders and
+    // checks as send(), and line ends may be anything (CRLF on the wire).
+    // Without an accepted recipient the transaction ends there
+    // (no_valid_recipients). end_message() gives the verdict as send() does
+    // (a refused message is the answer; a reply lost after the end of data
+    // is Verdict::unknown). abort_message() gives up: RSET, or in the middle
+    // of DATA content the connection is closed (nothing else ends DATA but
+    // its end, which would deliver).
+    Reply begin_message(const Envelope& envelope, std::optional<std::uint64_t> size = {});
+    Reply begin_message(const Envelope& envelope, std::optional<std::uint64_t> size,
+                        std::error_code& ec);
+    Reply add_recipient(const Recipient& recipient);
+    Reply add_recipient(const Recipient& recipient, std::error_code& ec);
+    void write_message(std::string_view data);
+    void write_message(std::string_view data, std::error_code& ec);
+    SendResult end_message();
+    SendResult end_message(std::error_code& ec);
+    void abort_message();
+    void abort_message(std::error_code& ec);
+
     // QUIT, then close. Safe to call when not connected.
     void quit();
     void quit(std::error_code& ec);
@@ -249,6 +285,44 @@ class Client {
     template <asio::completion_token_for<void(std::error_code, Reply)> Token>
     auto async_command(std::string_view line, Token&& token) {
         return async_simple(SimpleCommand::raw, line, std::forward<Token>(token));
+    }
+    template <asio::completion_token_for<void(std::error_code, Reply)> Token>
+    auto async_begin_message(const Envelope& envelope, std::optional<std::uint64_t> size,
+                             Token&& token) {
+        return asio::async_initiate<Token, void(std::error_code, Reply)>(
+            [this](auto handler, Envelope e, std::optional<std::uint64_t> n) {
+                start_begin_message(std::move(e), n, erase<std::error_code, Reply>(handler));
+            },
+            token, envelope, size);
+    }
+    template <asio::completion_token_for<void(std::error_code, Reply)> Token>
+    auto async_add_recipient(const Recipient& recipient, Token&& token) {
+        return asio::async_initiate<Token, void(std::error_code, Reply)>(
+            [this](auto handler, Recipient r) {
+                start_add_recipient(std::move(r), erase<std::error_code, Reply>(handler));
+            },
+            token, recipient);
+    }
+    template <asio::completion_token_for<void(std::error_code)> Token>
+    auto async_write_message(std::string_view data, Token&& token) {
+        return asio::async_initiate<Token, void(std::error_code)>(
+            [this](auto handler, std::string d) {
+                start_write_message(std::move(d), erase<std::error_code>(handler));
+            },
+            token, std::string(data));
+    }
+    template <asio::completion_token_for<void(std::error_code, SendResult)> Token>
+    auto async_end_message(Token&& token) {
+        return asio::async_initiate<Token, void(std::error_code, SendResult)>(
+            [this](auto handler) {
+                start_end_message(erase<std::error_code, SendResult>(handler));
+            },
+            token);
+    }
+    template <asio::completion_token_for<void(std::error_code)> Token>
+    auto async_abort_message(Token&& token) {
+        return asio::async_initiate<Token, void(std::error_code)>(
+            [this](auto handler) { start_abort_message(erase<std::error_code>(handler)); }, token);
     }
     template <asio::completion_token_for<void(std::error_code)> Token>
     auto async_quit(Token&& token) {
@@ -359,6 +433,12 @@ class Client {
     void start_send_many(std::vector<OutgoingMessage> messages, SendManyHandler handler);
     void start_simple(SimpleCommand which, std::string argument, ReplyHandler handler);
     void start_quit(ErrorHandler handler);
+    void start_begin_message(Envelope envelope, std::optional<std::uint64_t> size,
+                             ReplyHandler handler);
+    void start_add_recipient(Recipient recipient, ReplyHandler handler);
+    void start_write_message(std::string data, ErrorHandler handler);
+    void start_end_message(SendHandler handler);
+    void start_abort_message(ErrorHandler handler);
 
     // Shared with the operations in flight, which keep it alive until they
     // complete (a Client destroyed meanwhile cancels them).

@@ -70,6 +70,42 @@ Awaitable<Outcome<Reply>> simple_op(ImplPtr d, protocol::Command cmd) {
     co_return out;
 }
 
+Awaitable<Outcome<Reply>> begin_message_op(ImplPtr d, Envelope envelope,
+                                           std::optional<std::uint64_t> size) {
+    Outcome<Reply> out;
+    d->start_clock();
+    out.value = co_await d->begin_message(std::move(envelope), size, out.ec);
+    co_return out;
+}
+
+Awaitable<Outcome<Reply>> add_recipient_op(ImplPtr d, Recipient recipient) {
+    Outcome<Reply> out;
+    d->start_clock();
+    out.value = co_await d->add_recipient(std::move(recipient), out.ec);
+    co_return out;
+}
+
+Awaitable<Outcome<Nothing>> write_message_op(ImplPtr d, std::string data) {
+    Outcome<Nothing> out;
+    d->start_clock();
+    co_await d->write_message(std::move(data), out.ec);
+    co_return out;
+}
+
+Awaitable<Outcome<SendResult>> end_message_op(ImplPtr d) {
+    Outcome<SendResult> out;
+    d->start_clock();
+    out.value = co_await d->end_message(out.ec);
+    co_return out;
+}
+
+Awaitable<Outcome<Nothing>> abort_message_op(ImplPtr d) {
+    Outcome<Nothing> out;
+    d->start_clock();
+    co_await d->abort_message(out.ec);
+    co_return out;
+}
+
 Awaitable<Outcome<Nothing>> quit_op(ImplPtr d) {
     Outcome<Nothing> out;
     d->start_clock();
@@ -419,6 +455,78 @@ Reply Client::command(std::string_view line, std::error_code& ec) {
 void Client::start_simple(SimpleCommand which, std::string argument, ReplyHandler handler) {
     run_async(impl_, simple_op(impl_, simple_command(static_cast<int>(which), std::move(argument))),
               std::move(handler));
+}
+
+// --- step by step ----------------------------------------------------------------------
+
+Reply Client::begin_message(const Envelope& envelope, std::optional<std::uint64_t> size) {
+    std::error_code ec;
+    Reply reply = begin_message(envelope, size, ec);
+    if (ec) {
+        raise(impl_, ec);
+    }
+    return reply;
+}
+Reply Client::begin_message(const Envelope& envelope, std::optional<std::uint64_t> size,
+                            std::error_code& ec) {
+    return run_blocking(impl_, begin_message_op(impl_, envelope, size), ec);
+}
+void Client::start_begin_message(Envelope envelope, std::optional<std::uint64_t> size,
+                                 ReplyHandler handler) {
+    run_async(impl_, begin_message_op(impl_, std::move(envelope), size), std::move(handler));
+}
+
+Reply Client::add_recipient(const Recipient& recipient) {
+    return reply_or_raise([&](std::error_code& ec) { return add_recipient(recipient, ec); }, impl_);
+}
+Reply Client::add_recipient(const Recipient& recipient, std::error_code& ec) {
+    return run_blocking(impl_, add_recipient_op(impl_, recipient), ec);
+}
+void Client::start_add_recipient(Recipient recipient, ReplyHandler handler) {
+    run_async(impl_, add_recipient_op(impl_, std::move(recipient)), std::move(handler));
+}
+
+void Client::write_message(std::string_view data) {
+    std::error_code ec;
+    write_message(data, ec);
+    if (ec) {
+        raise(impl_, ec);
+    }
+}
+void Client::write_message(std::string_view data, std::error_code& ec) {
+    run_blocking(impl_, write_message_op(impl_, std::string(data)), ec);
+}
+void Client::start_write_message(std::string data, ErrorHandler handler) {
+    run_async(impl_, write_message_op(impl_, std::move(data)), std::move(handler));
+}
+
+SendResult Client::end_message() {
+    std::error_code ec;
+    SendResult result = end_message(ec);
+    if (ec) {
+        raise(impl_, ec);
+    }
+    return result;
+}
+SendResult Client::end_message(std::error_code& ec) {
+    return run_blocking(impl_, end_message_op(impl_), ec);
+}
+void Client::start_end_message(SendHandler handler) {
+    run_async(impl_, end_message_op(impl_), std::move(handler));
+}
+
+void Client::abort_message() {
+    std::error_code ec;
+    abort_message(ec);
+    if (ec) {
+        raise(impl_, ec);
+    }
+}
+void Client::abort_message(std::error_code& ec) {
+    run_blocking(impl_, abort_message_op(impl_), ec);
+}
+void Client::start_abort_message(ErrorHandler handler) {
+    run_async(impl_, abort_message_op(impl_), std::move(handler));
 }
 
 // --- quit, disconnect, cancel -----------------------------------------------------------

@@ -141,6 +141,18 @@ struct Client::Impl {
     bool ready(std::error_code& ec);
     Awaitable<Reply> simple(protocol::Command cmd, std::error_code& ec);
     Awaitable<void> quit(std::error_code& ec);
+
+    // --- step by step (stepwise.cpp) ---
+    Awaitable<Reply> begin_message(Envelope envelope, std::optional<std::uint64_t> size,
+                                   std::error_code& ec);
+    Awaitable<Reply> add_recipient(Recipient recipient, std::error_code& ec);
+    Awaitable<void> write_message(std::string data, std::error_code& ec);
+    Awaitable<SendResult> end_message(std::error_code& ec);
+    Awaitable<void> abort_message(std::error_code& ec);
+    Awaitable<bool> start_message_data(std::error_code& ec);
+    SendResult finish_message(protocol::TransactionDone done, std::error_code& ec);
+    bool step_ready(std::error_code& ec);
+    bool message_data_started = false;  // DATA (or the first BDAT) is under way
     Awaitable<SendResult> send(Envelope envelope, MessageSource message, std::error_code& ec);
     Awaitable<std::vector<SendResult>> send_many(std::vector<OutgoingMessage> messages,
                                                  std::error_code& ec);
