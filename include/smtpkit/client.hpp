@@ -29,6 +29,7 @@
 // observers return empty values.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -370,6 +371,17 @@ class Client {
     void cancel() noexcept;
 
     bool connected() const noexcept;
+    // True when octets (or the end of the stream) from the server arrived
+    // while no call was running: something said unasked, such as a 421
+    // before a shutdown. The next call reads it. SocketTools' IsReadable;
+    // call it from the owner, between calls.
+    bool input_pending() noexcept;
+    // The bound of every wait from the next call on (connect() sets it from
+    // ConnectOptions::timeout): SocketTools' SetTimeout on a connected
+    // client. Not checked for the thread: call it from the owner, between
+    // calls.
+    void set_timeout(std::chrono::seconds timeout);
+    std::chrono::seconds timeout() const noexcept;
     const Reply& last_reply() const noexcept;
     std::error_code last_error() const noexcept;
     // Why, where the error code alone cannot say: OpenSSL's reason for a TLS

@@ -630,6 +630,19 @@ bool Client::connected() const noexcept {
            impl_->session->usable();
 }
 
+bool Client::input_pending() noexcept {
+    return connected() && impl_->calls.running.load() == 0 && impl_->connection->readable_now();
+}
+
+void Client::set_timeout(std::chrono::seconds timeout) {
+    alive(impl_);
+    impl_->timeout = timeout;
+}
+
+std::chrono::seconds Client::timeout() const noexcept {
+    return impl_ ? impl_->timeout : std::chrono::seconds{0};
+}
+
 namespace {
 
 // What a moved-from client's observers point at.

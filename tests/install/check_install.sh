@@ -54,4 +54,26 @@ set +e
 status=$?
 set -e
 [[ $status -eq 64 ]] || { echo "pkg-config consumer: exit $status, expected 64"; exit 1; }
+# The CSmtpClient examples, written as SocketTools documents the class:
+# both ways too, each run to its usage error.
+test -f "$inc/csmtpclient.h"
+cmake -S "$source_dir/examples/csmtpclient" -B "$work/csmtpclient" -G Ninja \
+      -DCMAKE_PREFIX_PATH="$work/prefix" -DCMAKE_CXX_FLAGS="$san_flags" \
+      -DCMAKE_EXE_LINKER_FLAGS="$san_flags" >/dev/null
+cmake --build "$work/csmtpclient" >/dev/null
+for example in send_message submit_message; do
+    set +e
+    LD_LIBRARY_PATH=$(echo "$work"/prefix/lib*) "$work/csmtpclient/$example" 2>/dev/null
+    status=$?
+    set -e
+    [[ $status -eq 64 ]] || { echo "find_package $example: exit $status, expected 64"; exit 1; }
+    # shellcheck disable=SC2046,SC2086
+    g++ -std=c++20 $san_flags "$source_dir/examples/csmtpclient/$example.cpp" -o "$work/${example}_pc" \
+        $(pkg-config --cflags --libs smtpkit) -Wl,-rpath,$(echo "$work"/prefix/lib*)
+    set +e
+    "$work/${example}_pc" 2>/dev/null
+    status=$?
+    set -e
+    [[ $status -eq 64 ]] || { echo "pkg-config $example: exit $status, expected 64"; exit 1; }
+done
 echo "install ok: find_package and pkg-config consumers build and run"
