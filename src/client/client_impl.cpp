@@ -97,6 +97,11 @@ void Client::Impl::observe(const protocol::Event& event) {
         }
     } else if (std::holds_alternative<protocol::HelloDone>(event)) {
         capabilities = session->capabilities();
+    } else if (const auto* a = std::get_if<protocol::AuthDone>(&event)) {
+        // The EHLO asked again after AUTH: what a logged-in client may use.
+        // last_reply() stays the 235 that answered the AUTH.
+        capabilities = session->capabilities();
+        last_reply = a->reply;
     }
 }
 
@@ -107,7 +112,9 @@ void Client::Impl::note_opening(const protocol::ReplyReceived& r) {
         return;
     }
     const protocol::Verb verb = *r.verb;
-    if (verb == protocol::Verb::ehlo || verb == protocol::Verb::helo) {
+    // The EHLO asked again after AUTH is not part of the opening.
+    if ((verb == protocol::Verb::ehlo || verb == protocol::Verb::helo) &&
+        !session->authenticated()) {
         const bool over_tls = connection && connection->tls_active();
         (over_tls ? opening.after_tls : opening.before_tls) =
             SessionOpening::Hello{protocol::to_string(verb), r.reply};

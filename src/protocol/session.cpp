@@ -267,7 +267,11 @@ void Session::on_reply(Reply reply) {
     }
     switch (state_) {
         case State::hello:
-            on_hello(what.verb, reply);
+            if (auth_accepted_) {
+                on_hello_after_auth(reply);
+            } else {
+                on_hello(what.verb, reply);
+            }
             break;
         case State::command:
             on_command(reply);

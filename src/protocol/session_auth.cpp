@@ -133,6 +133,10 @@ void Session::on_auth(const Reply& reply) {
             return;
         }
         authenticated_ = true;
+        if (config_.ehlo_after_auth && extended_) {
+            ask_again_after_auth(reply);
+            return;
+        }
         set_state(State::ready);
         events_.emplace_back(AuthDone{reply});
         return;
@@ -148,6 +152,39 @@ void Session::on_auth(const Reply& reply) {
     const std::error_code ec =
         auth_error_ ? auth_error_ : make_error_code(error_for_auth_reply(reply.code));
     events_.emplace_back(OperationFailed{ec, reply});
+}
+
+// EHLO once more before AuthDone (RFC 4954 leaves it to the client; the
+// server may offer more to a logged-in client). Its reply goes to
+// on_hello_after_auth().
+void Session::ask_again_after_auth(const Reply& accepted) {
+    Command cmd = Command::ehlo(config_.helo_name);
+    if (cmd.check()) {
+        set_state(State::ready);
+        events_.emplace_back(AuthDone{accepted});
+        return;
+    }
+    auth_accepted_ = accepted;
+    set_state(State::hello);
+    queue(cmd);
+}
+
+// The AUTH succeeded whatever this EHLO gets: a 250 replaces the
+// capabilities, a refusal keeps the ones from before the AUTH, and a 421
+// ends the session.
+void Session::on_hello_after_auth(const Reply& reply) {
+    const Reply accepted = std::move(*auth_accepted_);
+    auth_accepted_.reset();
+    if (reply.code == 421) {
+        set_state(State::closed);
+        events_.emplace_back(OperationFailed{make_error_code(error::hello_deferred), reply});
+        return;
+    }
+    if (reply.code == 250) {
+        caps_ = Capabilities::from_ehlo(reply);
+    }
+    set_state(State::ready);
+    events_.emplace_back(AuthDone{accepted});
 }
 
 }  // namespace smtpkit::protocol

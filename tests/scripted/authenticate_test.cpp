@@ -48,6 +48,7 @@ TEST(Authenticate, AllowedExplicitlyPlainLogsInAndIsRedacted) {
     ScriptServer server(Script::esmtp({"AUTH LOGIN PLAIN"})
                             .expect("AUTH PLAIN AHRpbQBTdXAzci1zM2NyZXQ=")
                             .send("235 2.7.0 ok\r\n")
+                            .ehlo({"AUTH LOGIN PLAIN"})
                             .expect("QUIT")
                             .send("221 bye\r\n"));
     Client client;
@@ -70,6 +71,7 @@ TEST(Authenticate, AutomaticPrefersCramMd5OverPlainAndLogin) {
             .send("334 PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2UucmVzdG9uLm1jaS5uZXQ+\r\n")
             .expect("")
             .send("235 ok\r\n")
+            .ehlo({"AUTH LOGIN PLAIN CRAM-MD5"})
             .expect("QUIT")
             .send("221 bye\r\n"));
     Client client;
@@ -125,6 +127,44 @@ TEST(Authenticate, WrongPasswordIsCredentialsInvalidAndTheSessionGoesOn) {
     EXPECT_EQ(client.noop().code, 250);
     client.quit();
     watch.expect_no_secret(secret);
+}
+
+// Dovecot's submission server offers DSN (and SIZE, BINARYMIME) only to a
+// logged-in client: the EHLO asked again after AUTH finds it, and the
+// message's DSN request goes out instead of being dropped.
+TEST(Authenticate, ExtensionsOfferedOnlyAfterLoginAreUsed) {
+    ScriptServer server(Script::esmtp({"AUTH PLAIN", "PIPELINING"})
+                            .expect("AUTH PLAIN ")
+                            .send("235 2.7.0 ok\r\n")
+                            .ehlo({"AUTH PLAIN", "PIPELINING", "DSN"})
+                            .expect("MAIL FROM:<a@example.com> RET=HDRS")
+                            .expect("RCPT TO:<b@example.com> NOTIFY=FAILURE")
+                            .expect("DATA")
+                            .send("250 2.1.0 ok\r\n250 2.1.5 ok\r\n354 go\r\n")
+                            .expect_data()
+                            .send("250 2.0.0 queued\r\n")
+                            .quit());
+    Client client;
+    client.connect("127.0.0.1", server.port(), insecure_ok());
+    EXPECT_FALSE(client.capabilities().dsn());
+    client.authenticate(user, secret, AuthMechanism::plain);
+    EXPECT_TRUE(client.capabilities().dsn());
+    EXPECT_EQ(client.last_reply().code, 235) << "last_reply() is the AUTH's answer";
+    ASSERT_TRUE(client.opening().before_tls) << "the opening EHLO is kept";
+    EXPECT_FALSE(client.opening().before_tls->capabilities().dsn());
+    Envelope env;
+    env.from = "a@example.com";
+    Recipient to("b@example.com");
+    to.notify = DsnNotify::failure;
+    env.to = {to};
+    env.dsn.ret = DsnReturn::headers;
+    env.dsn.required = true;
+    const SendResult r = client.send(env, MessageSource::from_string("Subject: x\r\n\r\nhi\r\n"));
+    EXPECT_EQ(r.verdict, Verdict::delivered);
+    EXPECT_TRUE(r.dropped.empty());
+    client.quit();
+    ASSERT_TRUE(server.wait_done());
+    EXPECT_TRUE(server.mismatches().empty()) << ::testing::PrintToString(server.mismatches());
 }
 
 }  // namespace

@@ -113,9 +113,11 @@ class CliAuth : public ::testing::Test {
     SecretWatch watch_{user};
 };
 
-// The rest of a session after a successful login: one message, QUIT.
+// The rest of a session after a successful login: EHLO asked again, one
+// message, QUIT.
 Script& deliver(Script& s) {
-    return s.expect("MAIL FROM:<sender@example.com>")
+    return s.ehlo()
+        .expect("MAIL FROM:<sender@example.com>")
         .send("250 2.1.0 ok\r\n")
         .expect("RCPT TO:<rcpt@example.com>")
         .send("250 2.1.5 ok\r\n")

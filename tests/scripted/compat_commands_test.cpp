@@ -80,6 +80,7 @@ TEST(CompatCommands, AuthenticateWithEachTypeAndTheTraceRedactsIt) {
                             .send("334 UGFzc3dvcmQ6\r\n")
                             .expect("c2VjcmV0LXBhc3M=")  // "secret-pass"
                             .send("235 2.7.0 ok\r\n")
+                            .ehlo({"AUTH LOGIN PLAIN XOAUTH2 OAUTHBEARER"})
                             .quit());
     const auto trace = std::filesystem::temp_directory_path() / "smtpkit-compat-trace.log";
     std::filesystem::remove(trace);
@@ -112,6 +113,7 @@ TEST(CompatCommands, TheSeedsAuthTypesPickTheirMechanisms) {
         ScriptServer server(Script::esmtp({"AUTH LOGIN PLAIN XOAUTH2 OAUTHBEARER"})
                                 .expect(command)
                                 .send("235 2.7.0 ok\r\n")
+                                .ehlo({"AUTH LOGIN PLAIN XOAUTH2 OAUTHBEARER"})
                                 .quit());
         CSmtpClient client;
         client.AllowInsecureAuthentication(TRUE);

@@ -32,6 +32,7 @@ TEST(CompatWide, EveryMemberTakesAndGivesWideStrings) {
     ScriptServer server(Script::esmtp({"8BITMIME", "SMTPUTF8", "DSN", "VRFY", "AUTH PLAIN"})
                             .expect("AUTH PLAIN AHVzZXIAcMOkc3M=")  // "\0user\0päss"
                             .send("235 ok\r\n")
+                            .ehlo({"8BITMIME", "SMTPUTF8", "DSN", "VRFY", "AUTH PLAIN"})
                             .expect("VRFY j\xc3\xb6rg@example.com")
                             .send("250 J\xc3\xb6rg <j\xc3\xb6rg@example.com>\r\n")
                             .expect("MAIL FROM:<sender@example.com>")

@@ -13,7 +13,7 @@ namespace {
 
 // A mechanism that plays a script: its initial response and its answers.
 class ScriptedMechanism : public sasl::Authenticator {
-public:
+  public:
     ScriptedMechanism(sasl::Mechanism m, std::optional<std::string> initial,
                       std::deque<std::string> answers, std::error_code complete = {})
         : m_(m), initial_(std::move(initial)), answers_(std::move(answers)), complete_(complete) {}
@@ -36,7 +36,7 @@ public:
     std::shared_ptr<std::vector<std::string>> challenges =
         std::make_shared<std::vector<std::string>>();
 
-private:
+  private:
     sasl::Mechanism m_;
     std::optional<std::string> initial_;
     std::deque<std::string> answers_;
@@ -44,10 +44,12 @@ private:
 };
 
 class AuthHarness {
-public:
-    AuthHarness() {
+  public:
+    // The AUTH exchange alone unless asked: the EHLO after it has its own tests.
+    explicit AuthHarness(bool ehlo_after_auth = false) {
         SessionConfig c;
         c.helo_name = "client.example.com";
+        c.ehlo_after_auth = ehlo_after_auth;
         session = std::make_unique<Session>(c);
         session->feed("220 mx\r\n");
         drain();
@@ -212,6 +214,67 @@ TEST(SessionAuth, SecondAuthIsRefusedLocally) {
         sasl::Mechanism::plain, std::string("\0a\0b", 4), std::deque<std::string>{}));
     EXPECT_TRUE(h.written().empty());
     EXPECT_EQ(std::get<OperationFailed>(*h.drain()).ec, error::already_authenticated);
+}
+
+// --- EHLO again after AUTH (the default) -------------------------------------
+
+TEST(SessionAuth, SuccessAsksEhloAgainAndUsesWhatTheServerNowOffers) {
+    AuthHarness h(true);
+    EXPECT_FALSE(h.session->capabilities().dsn());
+    h.session->authenticate(std::make_unique<ScriptedMechanism>(
+        sasl::Mechanism::plain, std::string("\0tim\0pw", 8), std::deque<std::string>{}));
+    h.written();
+    h.session->feed("235 2.7.0 ok\r\n");
+    EXPECT_FALSE(h.drain()) << "AuthDone must wait for the second EHLO";
+    EXPECT_EQ(h.written(), "EHLO client.example.com\r\n");
+    h.session->feed("250-mx\r\n250-DSN\r\n250 SIZE 200\r\n");
+    auto done = h.drain();
+    ASSERT_TRUE(done && std::holds_alternative<AuthDone>(*done));
+    EXPECT_EQ(std::get<AuthDone>(*done).reply.code, 235);
+    EXPECT_TRUE(h.session->authenticated());
+    EXPECT_TRUE(h.session->capabilities().dsn());
+    EXPECT_EQ(h.session->state(), Session::State::ready);
+    EXPECT_EQ(h.shown.back(), "EHLO client.example.com");
+}
+
+TEST(SessionAuth, ARefusedEhloAfterAuthKeepsTheEarlierCapabilities) {
+    AuthHarness h(true);
+    h.session->authenticate(std::make_unique<ScriptedMechanism>(
+        sasl::Mechanism::plain, std::string("\0tim\0pw", 8), std::deque<std::string>{}));
+    h.written();
+    h.session->feed("235 ok\r\n");
+    h.written();
+    h.session->feed("502 5.5.1 not again\r\n");
+    auto done = h.drain();
+    ASSERT_TRUE(done && std::holds_alternative<AuthDone>(*done));
+    EXPECT_TRUE(h.session->capabilities().supports_auth("PLAIN"));
+    EXPECT_EQ(h.written(), "") << "no HELO fallback after AUTH";
+    EXPECT_EQ(h.session->state(), Session::State::ready);
+}
+
+TEST(SessionAuth, A421ToTheEhloAfterAuthEndsTheSession) {
+    AuthHarness h(true);
+    h.session->authenticate(std::make_unique<ScriptedMechanism>(
+        sasl::Mechanism::plain, std::string("\0tim\0pw", 8), std::deque<std::string>{}));
+    h.written();
+    h.session->feed("235 ok\r\n");
+    h.written();
+    h.session->feed("421 4.3.2 shutting down\r\n");
+    auto done = h.drain();
+    ASSERT_TRUE(done && std::holds_alternative<OperationFailed>(*done));
+    EXPECT_EQ(std::get<OperationFailed>(*done).ec, error::hello_deferred);
+    EXPECT_EQ(h.session->state(), Session::State::closed);
+}
+
+TEST(SessionAuth, AFailedAuthAsksNoEhlo) {
+    AuthHarness h(true);
+    h.session->authenticate(std::make_unique<ScriptedMechanism>(
+        sasl::Mechanism::plain, std::string("\0tim\0pw", 8), std::deque<std::string>{}));
+    h.written();
+    h.session->feed("535 5.7.8 no\r\n");
+    auto done = h.drain();
+    ASSERT_TRUE(done && std::holds_alternative<OperationFailed>(*done));
+    EXPECT_EQ(h.written(), "");
 }
 
 }  // namespace

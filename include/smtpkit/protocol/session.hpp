@@ -67,6 +67,11 @@ struct SessionConfig {
     // taken, to be begun again.
     bool pipeline_after_data = false;
     bool tls_active = false;  // the session starts over TLS (implicit TLS)
+    // After a successful AUTH, EHLO again before AuthDone, and use what the
+    // server offers now: some offer extensions only to a logged-in client
+    // (Dovecot's submission server: DSN, BINARYMIME and SIZE). One round
+    // trip per session.
+    bool ehlo_after_auth = true;
     ReplyLimits limits;
 };
 
@@ -308,6 +313,8 @@ class Session {
     void on_auth(const Reply& reply);
     void send_auth_line(std::string_view response);
     void cancel_auth(std::error_code why);
+    void ask_again_after_auth(const Reply& accepted);
+    void on_hello_after_auth(const Reply& reply);
 
     // --- transactions (session_transaction.cpp) ---
     Transaction* find(std::size_t id);
@@ -347,6 +354,7 @@ class Session {
     std::error_code auth_error_;                   // why we cancelled with "*"
     std::size_t challenges_ = 0;
     bool authenticated_ = false;
+    std::optional<Reply> auth_accepted_;  // the 235, while EHLO is asked again
     std::string auth_server_error_;
     bool tls_active_ = false;
 
