@@ -8,7 +8,7 @@ ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc)
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build test demo fuzz fuzz-build sanitize tsan bench install clean
+.PHONY: all deps build test demo fuzz fuzz-build sanitize tsan bench install clean lint
 
 all: build
 
@@ -71,6 +71,11 @@ tsan: deps
 	cmake -S . -B $(TSAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSMTPKIT_SANITIZE=thread -DSMTPKIT_WERROR=ON
 	cmake --build $(TSAN_BUILD) -j $(JOBS) --target scripted_tests
 	$(TSAN_BUILD)/tests/scripted_tests --gtest_filter='-*Cli*'
+
+# clang-format (check mode) and clang-tidy (.clang-tidy) over the sources;
+# any finding fails. Needs only the configured build's compile_commands.json.
+lint: deps $(BUILD)/build.ninja
+	bash scripts/lint.sh $(BUILD) $(JOBS)
 
 install: build
 	cmake --install $(BUILD)

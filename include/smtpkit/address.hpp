@@ -66,9 +66,9 @@ using Address = std::variant<Mailbox, AddressGroup>;
 // Bounds that keep hostile input cheap: every parse is linear in the input,
 // and these cap the input itself.
 struct AddressListLimits {
-    std::size_t max_size = 64 * 1024;    // octets of text
-    std::size_t max_addresses = 10'000;  // mailboxes, group members included
-    std::size_t max_comment_depth = 32;  // "(a (b (c)))" is depth 3
+    std::size_t max_size = std::size_t{64} * 1024;  // octets of text
+    std::size_t max_addresses = 10'000;             // mailboxes, group members included
+    std::size_t max_comment_depth = 32;             // "(a (b (c)))" is depth 3
 };
 
 // An address list (To, Cc, Bcc, From, Reply-To, ...), groups kept. An empty

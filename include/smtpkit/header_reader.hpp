@@ -33,7 +33,8 @@ struct HeaderLimits {
     // Raise it to read messages from software that ignores that.
     std::size_t max_line_length = 998;
     std::size_t max_fields = 1000;
-    std::size_t max_size = 1024 * 1024;  // octets of the header section, blank line included
+    std::size_t max_size =
+        std::size_t{1024} * 1024;  // octets of the header section, blank line included
 };
 
 struct HeaderSection {

@@ -45,7 +45,7 @@ void QuotedPrintableEncoder::finish(std::string& out) {
 }
 
 std::uint64_t QuotedPrintableEncoder::encoded_size(std::string_view body, Mode mode) {
-    constexpr std::size_t piece = 16 * 1024;
+    constexpr std::size_t piece = std::size_t{16} * 1024;
     QuotedPrintableEncoder encoder(mode);
     std::string scratch;
     std::uint64_t size = 0;

@@ -15,7 +15,7 @@ namespace {
 
 constexpr std::size_t max_line = 8192;
 constexpr std::size_t max_header_lines = 100;
-constexpr std::size_t max_response = 64 * 1024;  // all responses together
+constexpr std::size_t max_response = std::size_t{64} * 1024;  // all responses together
 constexpr std::size_t max_detail = 200;
 
 bool is_control(char c) {

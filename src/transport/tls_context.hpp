@@ -12,8 +12,8 @@
 namespace smtpkit::transport {
 
 struct TlsPolicy {
-    bool verify = true;  // false only with trusted_site: the result is still recorded
-    bool legacy = false; // secure_fallback: TLS 1.0/1.1 and legacy suites (security level 0)
+    bool verify = true;   // false only with trusted_site: the result is still recorded
+    bool legacy = false;  // secure_fallback: TLS 1.0/1.1 and legacy suites (security level 0)
     TlsOptions options;
 };
 

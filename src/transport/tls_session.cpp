@@ -1,11 +1,11 @@
 #include "transport/tls_session.hpp"
 
-#include <asio/ip/address.hpp>
-#include <asio/ssl/error.hpp>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+#include <asio/ip/address.hpp>
+#include <asio/ssl/error.hpp>
 
 #include <array>
 #include <cstdio>
@@ -86,7 +86,8 @@ bool prepare_peer(SSL* ssl, const std::string& host) {
         return X509_VERIFY_PARAM_set1_ip_asc(param, host.c_str()) == 1;
     }
     X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
-    return SSL_set_tlsext_host_name(ssl, host.c_str()) == 1 && SSL_set1_host(ssl, host.c_str()) == 1;
+    return SSL_set_tlsext_host_name(ssl, host.c_str()) == 1 &&
+           SSL_set1_host(ssl, host.c_str()) == 1;
 }
 
 std::error_code verification_error(SSL* ssl) {

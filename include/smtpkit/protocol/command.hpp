@@ -36,7 +36,7 @@ inline constexpr std::size_t max_command_line = 512;
 inline constexpr std::size_t max_mail_rcpt_line = 2048;
 
 class Command {
-public:
+  public:
     static Command ehlo(std::string domain);
     static Command helo(std::string domain);
     // `address` as the caller gave it; check() canonicalises it. `params` are
@@ -65,7 +65,7 @@ public:
     // Appends "line CRLF" to out.
     void write_to(std::string& out) const;
 
-private:
+  private:
     Command(Verb v, std::string arg, std::vector<std::string> params = {})
         : verb_(v), arg_(std::move(arg)), params_(std::move(params)) {}
 

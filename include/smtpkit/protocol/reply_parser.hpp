@@ -20,7 +20,7 @@ struct ReplyLimits {
 };
 
 class ReplyParser {
-public:
+  public:
     explicit ReplyParser(ReplyLimits limits = {}) : limits_(limits) {}
 
     // Consumes bytes up to and including the end of one complete reply, or all
@@ -38,7 +38,7 @@ public:
     bool mid_reply() const { return !complete_ && (!line_.empty() || !reply_.lines.empty()); }
     void reset();
 
-private:
+  private:
     std::error_code finish_line();
 
     ReplyLimits limits_;

@@ -24,7 +24,7 @@ enum class Mechanism {
     external,       // RFC 4422 appendix A: the TLS client certificate
 };
 
-const char* name(Mechanism m) noexcept;                   // "SCRAM-SHA-256"
+const char* name(Mechanism m) noexcept;                  // "SCRAM-SHA-256"
 std::optional<Mechanism> from_name(std::string_view n);  // case-insensitive
 
 struct Credentials {
@@ -41,7 +41,7 @@ struct Credentials {
 using RandomSource = std::function<void(unsigned char* out, std::size_t n)>;
 
 class Authenticator {
-public:
+  public:
     virtual ~Authenticator() = default;
     virtual Mechanism mechanism() const = 0;
 

@@ -14,8 +14,8 @@ namespace {
 
 // Whole groups of three bytes per EVP call keep each block's output free of
 // padding, so the pieces concatenate; the size keeps the counts within int.
-constexpr std::size_t encode_block = 3 * 16 * 1024;
-constexpr std::size_t decode_block = 4 * 16 * 1024;
+constexpr std::size_t encode_block = std::size_t{3} * 16 * 1024;
+constexpr std::size_t decode_block = std::size_t{4} * 16 * 1024;
 
 // The 6-bit value of a base64 letter, or -1.
 int sextet(char c) noexcept {

@@ -17,7 +17,7 @@ namespace smtpkit::protocol::sasl::detail {
 // No mechanism here needs a long challenge (a SCRAM server-first message is
 // under 200 bytes, an OAuth error a few hundred); a longer one is refused
 // before it is parsed.
-inline constexpr std::size_t max_challenge_size = 8 * 1024;
+inline constexpr std::size_t max_challenge_size = std::size_t{8} * 1024;
 
 // Sets ec (sasl_bad_challenge) and returns true if the challenge is too long.
 bool challenge_too_large(std::string_view challenge, std::error_code& ec);
