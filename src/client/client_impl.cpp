@@ -141,6 +141,7 @@ Awaitable<protocol::Event> Client::Impl::run(std::error_code& ec) {
         [&driver](auto resume) { driver.async_run(std::move(resume)); });
     if (const auto* failed = std::get_if<protocol::OperationFailed>(&done)) {
         ec = failed->ec;
+        note_failed_step();
     }
     co_return done;
 }
@@ -176,10 +177,19 @@ bool Client::Impl::ready(std::error_code& ec) {
     return true;
 }
 
+// A session that failed says at which step (the reply it waited for), unless
+// something more precise (a TLS reason) is already said.
+void Client::Impl::note_failed_step() {
+    if (session && session->state() == protocol::Session::State::failed && last_detail.empty()) {
+        last_detail = session->failed_while();
+    }
+}
+
 // Records the outcome; a session that can no longer go on is closed so that
 // it is never reused mid-reply.
 std::error_code Client::Impl::finish(std::error_code ec) {
     last_error = ec;
+    note_failed_step();
     if (session && !session->usable()) {
         close(ec ? ec : session->failure());
     }

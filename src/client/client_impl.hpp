@@ -171,6 +171,7 @@ struct Client::Impl {
     // Opens a job's source for its transaction; the error when it cannot be.
     std::optional<client::ContentReader> open_source(const Job& job, std::error_code& ec);
     Awaitable<void> poll();
+    void note_failed_step();
     std::error_code finish(std::error_code ec);
     [[noreturn]] void raise(std::error_code ec) const;
 };

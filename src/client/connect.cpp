@@ -132,9 +132,11 @@ Awaitable<void> Client::Impl::open_tcp(const std::string& host, std::uint16_t po
         connection->async_connect(host, port, settings, limits().next(), std::move(resume));
     });
     ec = limits().explain(ec);
-    if (!ec) {
-        tracer.info("connected to " + connection->remote_endpoint());
+    if (ec) {
+        last_detail = "connecting to " + host + " port " + std::to_string(port);
+        co_return;
     }
+    tracer.info("connected to " + connection->remote_endpoint());
 }
 
 Awaitable<void> Client::Impl::handshake(const std::string& host, bool verify, bool implicit,

@@ -66,9 +66,34 @@ void Session::append(std::string_view bytes) {
     wrote_since_reply_ = true;
 }
 
+namespace {
+
+// The step a failure interrupted, for error messages.
+std::string step_in_words(Verb verb, bool greeting, bool last) {
+    if (greeting) {
+        return "waiting for the greeting";
+    }
+    if (last) {
+        return "waiting for the reply to the end of data";
+    }
+    std::string command = to_string(verb);
+    if (verb == Verb::mail) {
+        command = "MAIL FROM";
+    } else if (verb == Verb::rcpt) {
+        command = "RCPT TO";
+    }
+    return "waiting for the reply to " + command;
+}
+
+}  // namespace
+
 void Session::fail(std::error_code ec, Reply reply) {
     if (state_ != State::failed) {
         failure_ = ec;
+        failed_while_ = awaiting_.empty()
+                            ? std::string()
+                            : step_in_words(awaiting_.front().verb, awaiting_.front().greeting,
+                                            awaiting_.front().last);
     }
     set_state(State::failed);
     awaiting_.clear();
@@ -260,6 +285,12 @@ void Session::on_reply(Reply reply) {
     if (what.transaction != 0) {
         if (Transaction* tx = find(what.transaction)) {
             on_transaction_reply(*tx, what, reply);
+            // RFC 5321 3.8: a 421 says the server is closing the channel.
+            // Once nothing is in flight the session is over; a later call
+            // fails at once instead of writing to a closed connection.
+            if (reply.code == 421 && transactions_.empty() && state_ == State::ready) {
+                set_state(State::closed);
+            }
         } else {
             fail(make_error_code(error::unexpected_reply), reply);
         }

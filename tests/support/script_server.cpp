@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <deque>
 #include <system_error>
@@ -959,6 +960,10 @@ ScriptServer::ScriptServer(Script script, Millis io_timeout)
 
 ScriptServer::ScriptServer(std::vector<Script> scripts, Millis io_timeout)
     : scripts_(std::move(scripts)), io_timeout_(io_timeout), records_(std::make_unique<Records>()) {
+    // OpenSSL writes TLS records with write(): to a client that has gone,
+    // that raises SIGPIPE, which would end the whole test process. Plain
+    // writes use MSG_NOSIGNAL; the TLS ones need the signal ignored.
+    std::signal(SIGPIPE, SIG_IGN);
     const auto fail = [this](const char* what) {
         const int err = errno;
         for (int fd : {listen_fd_, wake_read_, wake_write_}) {

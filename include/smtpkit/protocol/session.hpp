@@ -247,6 +247,10 @@ class Session {
     State state() const { return state_; }
     bool usable() const;                                  // not failed or closed
     std::error_code failure() const { return failure_; }  // why it failed, once failed
+    // Once failed: the step the session was at, in words ("waiting for the
+    // reply to RCPT TO", "waiting for the reply to the end of data", "waiting
+    // for the greeting"); empty when nothing was awaited.
+    const std::string& failed_while() const { return failed_while_; }
     const Capabilities& capabilities() const { return caps_; }
     bool extended() const { return extended_; }
     const Reply& last_reply() const { return last_reply_; }
@@ -361,6 +365,7 @@ class Session {
     Capabilities caps_;
     bool extended_ = false;
     Reply last_reply_;
+    std::string failed_while_;
 
     // Mail transactions in flight, oldest first.
     std::deque<Transaction> transactions_;
