@@ -238,7 +238,9 @@ TEST_F(CliSend, RefusedConnection) {
     const auto j = nlohmann::json::parse(r.out);
     EXPECT_EQ(j["error"]["code"], "connection_refused");
     EXPECT_EQ(j["error"]["stage"], "connect");
-    EXPECT_THAT(r.err, StartsWith("smtpkit: connecting to 127.0.0.1 port " + std::to_string(port)));
+    // The cause in the user's terms, then the fix.
+    EXPECT_THAT(r.err, StartsWith("smtpkit: nothing accepts connections on 127.0.0.1 port " +
+                                  std::to_string(port) + ": check --server and --port"));
 }
 
 TEST_F(CliSend, BadAddressFailsBeforeConnecting) {
