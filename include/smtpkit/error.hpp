@@ -107,6 +107,7 @@ enum class error {
     requiretls_not_possible,  // REQUIRETLS asked without TLS, or not offered
     invalid_parameter,        // a parameter value out of range (MT-PRIORITY, DELIVERBY, ...)
     content_not_as_declared,  // the content turned out binary/8-bit beyond what was declared
+    pipelining_refused,       // 503 to a MAIL pipelined after an end of data (sent again unpipelined)
     // --- proxies and tunnels (Option::tunnel, ConnectOptions::proxy) ---
     proxy_not_configured,         // misuse: Option::tunnel without a proxy
     proxy_invalid_settings,       // misuse: a destination or credentials the proxy cannot carry

@@ -82,6 +82,14 @@ struct TransferOptions {
     // send_many() with PIPELINING + CHUNKING: messages written before the
     // replies of the first of them are read.
     std::size_t window = 8;
+    // send_many() on the DATA path (no CHUNKING): the next message's MAIL,
+    // RCPTs and DATA ride with the previous end of data instead of waiting
+    // for its reply. Off by default, because real servers refuse it (Haraka
+    // answers 503 "pipelined after end of DATA") or fail on it (Dovecot's
+    // submission server). When on, a 503 so caused turns it off for the rest
+    // of the session and the refused messages are sent again (none of them
+    // was taken), each with its own exact verdict.
+    bool pipeline_after_data = false;
 };
 
 struct ConnectOptions {

@@ -62,6 +62,7 @@ Awaitable<void> Client::Impl::connect(std::string host, std::uint16_t port, Conn
     config.use_pipelining = options.transfer.pipelining;
     config.use_chunking = options.transfer.chunking;
     config.window = options.transfer.window;
+    config.pipeline_after_data = options.transfer.pipeline_after_data;
     config.tls_active = plan.implicit_tls;  // the handshake comes before the greeting
     transfer_options = options.transfer;
     connection.emplace(executor);

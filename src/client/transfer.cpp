@@ -2,7 +2,9 @@
 // in flight with PIPELINING), content streamed chunk by chunk from each
 // message's source, and every outcome matched to its message by the
 // transaction id the session gives it.
+#include <deque>
 #include <map>
+#include <numeric>
 #include <utility>
 
 #include "client/await.hpp"
@@ -40,20 +42,24 @@ Awaitable<std::vector<SendResult>> Client::Impl::transfer(const std::vector<Job>
     std::vector<SendResult> results(jobs.size());
     std::map<std::size_t, std::size_t> job_of;             // transaction id -> job
     std::map<std::size_t, client::ContentReader> readers;  // transaction id -> its content
-    std::size_t next = 0;
+    std::deque<std::size_t> pending(jobs.size());          // jobs not begun, in order
+    std::iota(pending.begin(), pending.end(), std::size_t{0});
 
     for (;;) {
-        while (next < jobs.size() && session->usable() && session->can_begin_transaction()) {
-            const Job& job = jobs[next];
+        while (!pending.empty() && session->usable() && !session->completion_pending() &&
+               session->can_begin_transaction()) {
+            const std::size_t index = pending.front();
+            pending.pop_front();
+            const Job& job = jobs[index];
             std::error_code open_ec;
             std::optional<client::ContentReader> reader = open_source(job, open_ec);
             if (!reader) {
-                results[next++].error = open_ec;  // not_delivered, nothing written
+                results[index].error = open_ec;  // not_delivered, nothing written
                 continue;
             }
             const std::size_t id = session->begin_transaction(*job.envelope, info_of(*job.source));
             readers.emplace(id, std::move(*reader));
-            job_of[id] = next++;
+            job_of[id] = index;
         }
         if (job_of.empty()) {
             break;  // every begun transaction is decided; nothing more can begin
@@ -70,7 +76,13 @@ Awaitable<std::vector<SendResult>> Client::Impl::transfer(const std::vector<Job>
         } else if (auto* tx = std::get_if<protocol::TransactionDone>(&done)) {
             readers.erase(tx->transaction);
             const auto it = job_of.find(tx->transaction);
-            if (it != job_of.end()) {
+            if (it != job_of.end() && tx->ec == error::pipelining_refused) {
+                // Refused for riding behind an end of data, nothing taken:
+                // begun again, now unpipelined, before the rest.
+                tracer.info("pipelining after the end of data refused; sending again without");
+                pending.push_front(it->second);
+                job_of.erase(it);
+            } else if (it != job_of.end()) {
                 results[it->second] = std::move(tx->result);
                 results[it->second].error = tx->ec;
                 job_of.erase(it);
@@ -84,7 +96,7 @@ Awaitable<std::vector<SendResult>> Client::Impl::transfer(const std::vector<Job>
         session_ec =
             session->failure() ? session->failure() : make_error_code(error::not_connected);
     }
-    for (std::size_t i = next; i < jobs.size(); ++i) {
+    for (const std::size_t i : pending) {
         results[i].error = session_ec ? session_ec : make_error_code(error::session_failed);
     }
     for (const auto& [id, job] : job_of) {

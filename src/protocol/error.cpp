@@ -98,7 +98,7 @@ constexpr std::array kRows{
     Row{error::not_owner, "not_owner", kMisuse,
         "this thread does not own the client (see attach_thread)"},
     Row{error::wrong_mode, "wrong_mode", kMisuse,
-        "a blocking call on an asynchronous client, or an asynchronous call on  a blocking one"},
+        "a blocking call on an asynchronous client, or an asynchronous call on a blocking one"},
     Row{error::moved_from, "moved_from", kMisuse,
         "this smtpkit::Client was moved from; use the Client it was moved to"},
     Row{error::tls_settings_without_tls, "tls_settings_without_tls", kMisuse,
@@ -134,12 +134,12 @@ constexpr std::array kRows{
     Row{error::starttls_deferred, "starttls_deferred", kTransient,
         "TLS is required but the server cannot start TLS now (4yz, such as 454)"},
     Row{error::starttls_injection, "starttls_injection", kProtocol,
-        "the server sent data after agreeing to STARTTLS and before the TLS  handshake (a "
+        "the server sent data after agreeing to STARTTLS and before the TLS handshake (a "
         "STARTTLS injection attack or a broken server)"},
     Row{error::tls_handshake_failed, "tls_handshake_failed", kNeither,
         "the TLS handshake failed"},
     Row{error::tls_version_refused, "tls_version_refused", kNeither,
-        "the server offers only TLS versions below the allowed minimum (TLS 1.2;  see "
+        "the server offers only TLS versions below the allowed minimum (TLS 1.2; see "
         "secure_fallback)"},
     Row{error::certificate_expired, "certificate_expired", kNeither,
         "the server's certificate has expired"},
@@ -158,7 +158,7 @@ constexpr std::array kRows{
     Row{error::auth_mechanism_not_offered, "auth_mechanism_not_offered", kPermanent,
         "invalid authentication type: the server does not offer the mechanism"},
     Row{error::auth_insecure, "auth_insecure", kMisuse,
-        "refusing to send a password or token in clear text: the session is not  encrypted "
+        "refusing to send a password or token in clear text: the session is not encrypted "
         "(use TLS, or allow insecure authentication explicitly)"},
     Row{error::auth_credentials_invalid, "auth_credentials_invalid", kPermanent,
         "authentication failed: the server refused the user name or secret"},
@@ -183,21 +183,24 @@ constexpr std::array kRows{
     Row{error::eight_bit_not_offered, "eight_bit_not_offered", kPermanent,
         "the message has 8-bit content and the server does not offer 8BITMIME"},
     Row{error::binary_not_offered, "binary_not_offered", kPermanent,
-        "the message has binary content (NUL or lines over 998 octets) and the  server does "
+        "the message has binary content (NUL or lines over 998 octets) and the server does "
         "not offer BINARYMIME with CHUNKING"},
     Row{error::dsn_not_offered, "dsn_not_offered", kPermanent,
-        "delivery status notifications are required and the server does not  offer DSN"},
+        "delivery status notifications are required and the server does not offer DSN"},
     Row{error::requiretls_not_possible, "requiretls_not_possible", kPermanent,
         "REQUIRETLS needs a TLS session and a server that offers REQUIRETLS"},
     Row{error::invalid_parameter, "invalid_parameter", kMisuse,
         "a message parameter is out of range (MT-PRIORITY, DELIVERBY, ENVID, ...)"},
     Row{error::content_not_as_declared, "content_not_as_declared", kMisuse,
-        "the message content does not match the declared body type (binary or  8-bit octets "
+        "the message content does not match the declared body type (binary or 8-bit octets "
         "found); the message was not sent"},
+    Row{error::pipelining_refused, "pipelining_refused", kTransient,
+        "the server refused a command pipelined after the end of data (the message is sent "
+        "again without pipelining)"},
     Row{error::proxy_not_configured, "proxy_not_configured", kMisuse,
         "a tunnel was asked for but no proxy or port forward is configured"},
     Row{error::proxy_invalid_settings, "proxy_invalid_settings", kMisuse,
-        "the destination or the proxy credentials cannot be sent to the proxy  (too long, "
+        "the destination or the proxy credentials cannot be sent to the proxy (too long, "
         "empty or with control characters)"},
     Row{error::proxy_protocol_error, "proxy_protocol_error", kProtocol,
         "the proxy sent a malformed or unexpected reply"},

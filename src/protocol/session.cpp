@@ -218,6 +218,11 @@ void Session::feed_error(std::error_code ec) {
     fail(ec);
 }
 
+bool Session::completion_pending() const {
+    return std::any_of(events_.begin(), events_.end(),
+                       [](const Event& e) { return is_completion(e); });
+}
+
 std::optional<Event> Session::next_event() {
     if (events_.empty()) {
         return std::nullopt;

@@ -29,7 +29,7 @@ bool Session::can_begin_transaction() const {
     if (transactions_.back().plan.chunked) {
         return batch_ < std::max<std::size_t>(config_.window, 1);
     }
-    return true;
+    return config_.pipeline_after_data;
 }
 
 void Session::refuse_transaction(std::size_t id, std::error_code ec, SendResult result) {
@@ -82,6 +82,7 @@ std::size_t Session::begin_transaction(const Envelope& envelope, const MessageIn
     }
 
     tx.pipelined = config_.use_pipelining && caps_.pipelining();
+    tx.behind_data = !transactions_.empty() && !transactions_.back().plan.chunked;
     tx.round_trips_at_start = round_trips_;
     tx.chunk_encoder = ChunkEncoder(tx.plan.allowed == ContentClass::binary);
     if (tx.pipelined) {
@@ -261,7 +262,12 @@ void Session::on_transaction_reply(Transaction& tx, const Awaiting& what, const 
         case Verb::mail:
             tx.result.mail_reply = reply;
             tx.mail_ok = reply.positive_completion();
-            if (!tx.mail_ok) {
+            if (tx.behind_data && reply.code == 503) {
+                // Refused for riding behind an end of data: not again this
+                // session, and this one is to be begun anew.
+                config_.pipeline_after_data = false;
+                refuse(tx, make_error_code(error::pipelining_refused));
+            } else if (!tx.mail_ok) {
                 refuse(tx, make_error_code(refusal_for(reply.code, error::sender_refused,
                                                        error::sender_deferred)));
             }

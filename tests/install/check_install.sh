@@ -30,8 +30,14 @@ if [[ -e "$inc/protocol/detail/proxy_handshake.hpp" ]]; then
     echo "the proxy handshake codec is installed; it is the transport's own"; exit 1
 fi
 
+# A sanitized build's library needs its runtime loaded first: the consumers
+# are built with the same -fsanitize flags, as a user of such a build would.
+sanitize=$(sed -n 's/^SMTPKIT_SANITIZE:STRING=//p' "$build/CMakeCache.txt")
+san_flags=${sanitize:+-fsanitize=$sanitize}
+
 cmake -S "$source_dir/examples/consumer" -B "$work/consumer" -G Ninja \
-      -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
+      -DCMAKE_PREFIX_PATH="$work/prefix" -DCMAKE_CXX_FLAGS="$san_flags" \
+      -DCMAKE_EXE_LINKER_FLAGS="$san_flags" >/dev/null
 cmake --build "$work/consumer" >/dev/null
 set +e
 LD_LIBRARY_PATH=$(echo "$work"/prefix/lib*) "$work/consumer/send_one" 2>/dev/null
@@ -40,8 +46,8 @@ set -e
 [[ $status -eq 64 ]] || { echo "find_package consumer: exit $status, expected 64"; exit 1; }
 
 export PKG_CONFIG_PATH=$(echo "$work"/prefix/lib*/pkgconfig)
-# shellcheck disable=SC2046
-g++ -std=c++20 "$source_dir/examples/consumer/send_one.cpp" -o "$work/send_one_pc" \
+# shellcheck disable=SC2046,SC2086
+g++ -std=c++20 $san_flags "$source_dir/examples/consumer/send_one.cpp" -o "$work/send_one_pc" \
     $(pkg-config --cflags --libs smtpkit) -Wl,-rpath,$(echo "$work"/prefix/lib*)
 set +e
 "$work/send_one_pc" 2>/dev/null

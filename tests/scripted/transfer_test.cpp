@@ -259,7 +259,67 @@ Script& replies(Script& s, const std::vector<std::string>& lines, Millis delay) 
     return s;
 }
 
-TEST(TransferMany, DataPathTwentyMessagesInAtMost21Waits) {
+// By default the DATA path waits for each end of data's reply before the next
+// MAIL (Haraka and Dovecot's submission server refuse otherwise): two waits a
+// message, one for the MAIL/RCPT/DATA group and one for the end of data.
+TEST(TransferMany, DataPathWaitsForEachEndOfDataByDefault) {
+    constexpr std::size_t count = 5;
+    Script s = Script::esmtp({"PIPELINING", "8BITMIME"});
+    for (std::size_t i = 0; i < count; ++i) {
+        s.expect("MAIL FROM:").expect("RCPT TO:<r" + std::to_string(i) + "@").expect("DATA");
+        s.send("250 ok\r\n250 ok\r\n354 go\r\n");
+        s.expect_data().send("250 queued " + std::to_string(i) + "\r\n");
+    }
+    s.quit();
+    ScriptServer server(s);
+    Client client;
+    client.connect("127.0.0.1", server.port(), esmtp_options());
+    const std::vector<SendResult> results = client.send_many(numbered_messages(count));
+    client.quit();
+    expect_server_done(server);
+    for (std::size_t i = 0; i < count; ++i) {
+        EXPECT_TRUE(results[i].delivered()) << i;
+        EXPECT_EQ(results[i].round_trips, 2u) << i;
+    }
+    EXPECT_EQ(message_waits(server), 2 * count);
+}
+
+// Haraka refuses a MAIL pipelined after the end of data with 503 (its defence
+// against SMTP smuggling). Asked to pipeline anyway, the client takes the
+// hint: the refused message is sent again unpipelined, and so is the rest.
+TEST(TransferMany, PipeliningAfterDataRefusedWith503IsSentAgainWithout) {
+    Script s = Script::esmtp({"PIPELINING", "8BITMIME"});
+    s.expect("MAIL FROM:").expect("RCPT TO:<r0@").expect("DATA");
+    s.send("250 ok\r\n250 ok\r\n354 go\r\n");
+    s.expect_data().expect("MAIL FROM:").expect("RCPT TO:<r1@").expect("DATA");
+    s.send(
+        "250 queued 0\r\n503 5.5.0 pipelined after end of DATA\r\n"
+        "503 5.5.1 need MAIL\r\n503 5.5.1 need RCPT\r\n");
+    for (std::size_t i = 1; i < 3; ++i) {
+        s.expect("MAIL FROM:").expect("RCPT TO:<r" + std::to_string(i) + "@").expect("DATA");
+        s.send("250 ok\r\n250 ok\r\n354 go\r\n");
+        s.expect_data().send("250 queued " + std::to_string(i) + "\r\n");
+    }
+    s.quit();
+    ScriptServer server(s);
+    Client client;
+    ConnectOptions options = esmtp_options();
+    options.transfer.pipeline_after_data = true;
+    client.connect("127.0.0.1", server.port(), options);
+    std::error_code ec;
+    const std::vector<SendResult> results = client.send_many(numbered_messages(3), ec);
+    EXPECT_FALSE(ec) << ec.message();
+    client.quit();
+    expect_server_done(server);
+    ASSERT_EQ(results.size(), 3u);
+    for (std::size_t i = 0; i < 3; ++i) {
+        EXPECT_TRUE(results[i].delivered()) << i << " " << results[i].error.message();
+        EXPECT_EQ(results[i].final_reply.lines.at(0), "queued " + std::to_string(i));
+    }
+    EXPECT_EQ(server.messages().size(), 3u);  // each stored once
+}
+
+TEST(TransferMany, DataPathTwentyMessagesInAtMost21WaitsWhenAskedToPipeline) {
     constexpr std::size_t count = 20;
     Script s = Script::esmtp({"PIPELINING", "8BITMIME"});
     s.expect("MAIL FROM:").expect("RCPT TO:<r0@").expect("DATA");
@@ -281,7 +341,9 @@ TEST(TransferMany, DataPathTwentyMessagesInAtMost21Waits) {
     s.quit();
     ScriptServer server(s);
     Client client;
-    client.connect("127.0.0.1", server.port(), esmtp_options());
+    ConnectOptions options = esmtp_options();
+    options.transfer.pipeline_after_data = true;
+    client.connect("127.0.0.1", server.port(), options);
     const std::vector<SendResult> results = client.send_many(numbered_messages(count));
     client.quit();
     expect_server_done(server);
@@ -367,7 +429,9 @@ TEST(TransferMany, SessionFailureLeavesTheRestUndecidedWithTheReason) {
     s.send("250 queued 0\r\n").close();
     ScriptServer server(s);
     Client client;
-    client.connect("127.0.0.1", server.port(), esmtp_options());
+    ConnectOptions options = esmtp_options();
+    options.transfer.pipeline_after_data = true;
+    client.connect("127.0.0.1", server.port(), options);
     std::error_code ec;
     const std::vector<SendResult> results = client.send_many(numbered_messages(4), ec);
     EXPECT_EQ(ec, error::connection_closed);

@@ -116,6 +116,7 @@ const Expected kExpected[] = {
     {error::requiretls_not_possible, false, true, false, false, false},
     {error::invalid_parameter, false, false, false, true, false},
     {error::content_not_as_declared, false, false, false, true, false},
+    {error::pipelining_refused, true, false, false, false, false},
     {error::proxy_not_configured, false, false, false, true, false},
     {error::proxy_invalid_settings, false, false, false, true, false},
     {error::proxy_protocol_error, false, false, true, false, false},

@@ -32,10 +32,12 @@ const Strings pipelining_chunking = {"PIPELINING", "CHUNKING", "8BITMIME", "BINA
 // Drives a Session like a transport, keeping every completion.
 class Harness {
   public:
-    explicit Harness(const Strings& extensions, std::size_t window = 8) {
+    explicit Harness(const Strings& extensions, std::size_t window = 8,
+                     bool pipeline_after_data = false) {
         SessionConfig c;
         c.helo_name = "client.example.com";
         c.window = window;
+        c.pipeline_after_data = pipeline_after_data;
         session.emplace(c);
         feed("220 mx ESMTP\r\n");
         session->hello();
@@ -432,8 +434,20 @@ TEST(SessionRefusals, MailRefusedUnderPipelinedBdatNeedsNoReset) {
 
 // --- several messages in flight ---------------------------------------------
 
-TEST(SessionMany, DataPathNextMessageRidesWithTheEndOfData) {
+TEST(SessionMany, DataPathWaitsForTheEndOfDataReplyByDefault) {
     Harness h({"PIPELINING", "8BITMIME"});
+    h.begin(envelope({"a@example.net"}), text(1));
+    h.written();
+    h.feed("250 ok\r\n250 ok\r\n354 go\r\n");
+    h.session->send_chunk("1", true);
+    EXPECT_FALSE(h.session->can_begin_transaction()) << "Haraka and Dovecot refuse it";
+    h.written();
+    h.feed("250 queued\r\n");
+    EXPECT_TRUE(h.session->can_begin_transaction());
+}
+
+TEST(SessionMany, DataPathNextMessageRidesWithTheEndOfDataWhenAskedTo) {
+    Harness h({"PIPELINING", "8BITMIME"}, 8, true);
     const std::size_t first = h.begin(envelope({"a@example.net"}), text(1));
     EXPECT_FALSE(h.session->can_begin_transaction()) << "not before the content";
     h.written();
@@ -453,6 +467,38 @@ TEST(SessionMany, DataPathNextMessageRidesWithTheEndOfData) {
     ASSERT_NE(h.result(second), nullptr);
     EXPECT_TRUE(h.result(second)->result.delivered());
     EXPECT_EQ(h.session->round_trips(), 4u) << "EHLO, first group, second group, last end";
+}
+
+// Haraka's answer to a MAIL pipelined after the end of data: 503 to it and
+// to the rest of its group. The transaction ends pipelining_refused, nothing
+// of it taken, and the session pipelines no more after an end of data.
+TEST(SessionMany, A503BehindAnEndOfDataTurnsItOffAndAsksForTheMessageAgain) {
+    Harness h({"PIPELINING", "8BITMIME"}, 8, true);
+    const std::size_t first = h.begin(envelope({"a@example.net"}), text(1));
+    h.written();
+    h.feed("250 ok\r\n250 ok\r\n354 go\r\n");
+    h.session->send_chunk("1", true);
+    const std::size_t second = h.begin(envelope({"b@example.net"}), text(1));
+    h.written();
+    h.feed(
+        "250 queued\r\n503 5.5.1 pipelined after end of DATA\r\n503 5.5.1 no\r\n"
+        "503 5.5.1 no\r\n");
+    ASSERT_NE(h.result(first), nullptr);
+    EXPECT_TRUE(h.result(first)->result.delivered());
+    ASSERT_NE(h.result(second), nullptr);
+    EXPECT_EQ(h.result(second)->ec, error::pipelining_refused);
+    EXPECT_EQ(h.result(second)->result.verdict, Verdict::not_delivered);
+    EXPECT_TRUE(h.written().empty()) << "no RSET: MAIL was refused";
+    // Begun again, it waits for its own end of data reply before the next.
+    const std::size_t again = h.begin(envelope({"b@example.net"}), text(1));
+    h.written();
+    h.feed("250 ok\r\n250 ok\r\n354 go\r\n");
+    h.session->send_chunk("2", true);
+    EXPECT_FALSE(h.session->can_begin_transaction());
+    h.written();
+    h.feed("250 queued\r\n");
+    ASSERT_NE(h.result(again), nullptr);
+    EXPECT_TRUE(h.result(again)->result.delivered());
 }
 
 TEST(SessionMany, BdatWindowWritesMessagesBeforeAnyReplyWithRsetBetween) {

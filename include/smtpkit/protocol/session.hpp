@@ -16,8 +16,9 @@
 // 3030): begin_transaction() returns an id, and every event about that
 // transaction (ReadyForData, TransactionDone) carries it. While one is in
 // flight, can_begin_transaction() says whether the next may start now:
-//   - DATA path with PIPELINING: once the previous end of data is queued, so
-//     the next MAIL/RCPTs/DATA ride in the same write as that end of data;
+//   - DATA path: once the previous transaction is decided; or, with
+//     SessionConfig::pipeline_after_data and PIPELINING, once its end of data
+//     is queued, so the next MAIL/RCPTs/DATA ride in the same write;
 //   - BDAT path with PIPELINING: once the previous LAST chunk is queued, up
 //     to `window` transactions before their replies are read (each after
 //     the first preceded by RSET, since a refused BDAT may leave the
@@ -57,6 +58,14 @@ struct SessionConfig {
     bool use_chunking = true;    // BDAT when CHUNKING is offered
     // BDAT transactions in flight before replies are read (at least 1).
     std::size_t window = 8;
+    // DATA path: the next message's MAIL, RCPTs and DATA go out with the
+    // previous end of data instead of after its reply. Off by default: some
+    // servers refuse it (Haraka: 503 "pipelined after end of DATA", its
+    // defence against SMTP smuggling) or fail on it (Dovecot's submission
+    // server). When on, a 503 to such a MAIL turns it off for the session and
+    // that transaction ends with error::pipelining_refused, nothing of it
+    // taken, to be begun again.
+    bool pipeline_after_data = false;
     bool tls_active = false;  // the session starts over TLS (implicit TLS)
     ReplyLimits limits;
 };
@@ -222,6 +231,10 @@ class Session {
     void feed_error(std::error_code ec);
 
     std::optional<Event> next_event();
+    // A completion event is queued and not yet taken: its operation's
+    // outcome should be read before new work is begun (so a transaction to
+    // be begun again keeps its place in line).
+    bool completion_pending() const;
 
     bool wants_read() const { return !awaiting_.empty(); }
     bool wants_write() const { return out_pos_ < out_.size(); }
@@ -263,6 +276,7 @@ class Session {
         bool refused = false;        // the outcome is a refusal already
         bool chunk_pending = false;  // BDAT without PIPELINING: a reply awaited
         bool stepwise = false;       // driven command by command (open_transaction)
+        bool behind_data = false;    // begun behind another's unanswered end of data
         Envelope envelope;           // stepwise: the sender and the MAIL parameters
         MessageInfo info;            // stepwise: what MAIL declared
         bool end_written = false;    // end of data / LAST queued
