@@ -73,8 +73,14 @@ Advice smtpkit_advice(error e, const ConnectContext& c) {
         case error::timeout:
             return {where(c) + " did not answer within " + std::to_string(c.timeout) + " s",
                     "check --server, --port and firewalls, or raise --timeout"};
-        default:
-            return certificate_advice(e, c);
+        default: {
+            // OpenSSL's own reason stays visible: it is what a search finds.
+            Advice advice = certificate_advice(e, c);
+            if (!advice.cause.empty() && !c.detail.empty()) {
+                advice.cause += " (OpenSSL: " + printable(c.detail) + ")";
+            }
+            return advice;
+        }
     }
 }
 
