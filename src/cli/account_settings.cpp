@@ -18,10 +18,9 @@ void fill(const CLI::App& cmd, const char* flag, const std::optional<Setting<T>>
 
 std::optional<AccountSecret> secret_of(const Account& a) {
     using Kind = AccountSecret::Kind;
-    for (const auto& [setting, kind] : {std::pair{&a.password_command, Kind::command},
-                                        std::pair{&a.password_file, Kind::file},
-                                        std::pair{&a.password_env, Kind::variable},
-                                        std::pair{&a.password, Kind::password}}) {
+    for (const auto& [setting, kind] :
+         {std::pair{&a.password_command, Kind::command}, std::pair{&a.password_file, Kind::file},
+          std::pair{&a.password_env, Kind::variable}, std::pair{&a.password, Kind::password}}) {
         if (*setting) {
             const std::string value =
                 kind == Kind::file ? expand_home((*setting)->value) : (*setting)->value;

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <filesystem>
-#include <functional>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <iterator>
 #include <sstream>
@@ -173,8 +173,7 @@ std::vector<CLI::Option*> add_compose_flags(CLI::App& cmd, ComposeFlags& f) {
         list("--cc", f.cc, "Cc: recipients (\"Name <a@b>, c@d\"); repeat for more"),
         list("--bcc", f.bcc, "Bcc: recipients, in the envelope only; repeat for more"),
         list("--reply-to", f.reply_to, "Reply-To: addresses"),
-        g->add_option("--subject", f.subject, "Subject of the composed message")
-            ->type_name("TEXT"),
+        g->add_option("--subject", f.subject, "Subject of the composed message")->type_name("TEXT"),
         g->add_option("--text", f.text, "Plain-text body")->type_name("TEXT"),
         g->add_option("--text-file", f.text_file, "Plain-text body from a file ('-': stdin)")
             ->type_name("FILE|-"),

@@ -2,11 +2,11 @@
 
 #include <sys/stat.h>
 
+#include <toml++/toml.h>
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <set>
-#include <toml++/toml.h>
 #include <utility>
 
 #include "cli/auth_flags.hpp"
@@ -138,8 +138,8 @@ Account read_account(const fs::path& file, const std::string& name, const toml::
             continue;
         }
         const auto& fields = string_fields();
-        const auto field = std::find_if(fields.begin(), fields.end(),
-                                        [&](const auto& f) { return f.first == k; });
+        const auto field =
+            std::find_if(fields.begin(), fields.end(), [&](const auto& f) { return f.first == k; });
         if (field == fields.end()) {
             fail(file, line, full, "unknown key (an account has " + known_keys() + ")");
         }
@@ -162,9 +162,9 @@ void check_mode(const FileAccounts& f) {
                                   ", or use password_command instead");
         }
         if (a.password_command && (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
-            fail(*a.password_command,
-                 "a command in a file that other users can change (mode " + mode_text(st.st_mode) +
-                     "): run chmod go-w " + f.file.string());
+            fail(*a.password_command, "a command in a file that other users can change (mode " +
+                                          mode_text(st.st_mode) + "): run chmod go-w " +
+                                          f.file.string());
         }
     }
 }
@@ -216,10 +216,10 @@ bool present(const fs::path& file, bool must_exist) {
         return false;
     }
     if (ec || status.type() != fs::file_type::regular) {
-        const std::string why = ec ? ec.message()
-                                   : (status.type() == fs::file_type::not_found
-                                          ? std::strerror(ENOENT)
-                                          : "not a regular file");
+        const std::string why =
+            ec ? ec.message()
+               : (status.type() == fs::file_type::not_found ? std::strerror(ENOENT)
+                                                            : "not a regular file");
         throw ConfigError("cannot read config file " + file.string() + ": " + why);
     }
     return true;
@@ -290,8 +290,8 @@ std::optional<Account> load_account(const std::string& config, const std::string
     if (!config.empty()) {
         return load_account_from({fs::path(config)}, true, account);
     }
-    return load_account_from(config_search_path(std::getenv("XDG_CONFIG_HOME"), std::getenv("HOME")),
-                             false, account);
+    return load_account_from(
+        config_search_path(std::getenv("XDG_CONFIG_HOME"), std::getenv("HOME")), false, account);
 }
 
 }  // namespace smtpkit::cli

@@ -52,7 +52,8 @@ struct ConnectionDefaults {
 
 // Registers every connection flag on `cmd` (TLS, login and proxy in their
 // own groups of the help).
-void add_connection_flags(CLI::App& cmd, ConnectionFlags& flags, const ConnectionDefaults& defaults);
+void add_connection_flags(CLI::App& cmd, ConnectionFlags& flags,
+                          const ConnectionDefaults& defaults);
 
 // Once parsing is done: the account's values where no flag was given
 // (ConfigError for a bad file), then the checks of the TLS, login and proxy

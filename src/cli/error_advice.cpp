@@ -30,22 +30,24 @@ Advice certificate_advice(error e, const ConnectContext& c) {
             return {certificate_of(c) + " is not valid before " + day_of(cert.not_before),
                     std::string("check this machine's clock (") + skip_verification + ")"};
         case error::certificate_self_signed:
-            return {certificate_of(c) + " is self-signed" +
-                        (cert.peer_subject.empty() ? "" : " (" + printable(cert.peer_subject) + ")"),
-                    std::string("--cafile FILE with that certificate trusts it; ") +
-                        skip_verification};
+            return {
+                certificate_of(c) + " is self-signed" +
+                    (cert.peer_subject.empty() ? "" : " (" + printable(cert.peer_subject) + ")"),
+                std::string("--cafile FILE with that certificate trusts it; ") + skip_verification};
         case error::certificate_untrusted:
-            return {certificate_of(c) + " is not from a trusted CA" +
-                        (cert.peer_issuer.empty() ? "" : " (issuer " + printable(cert.peer_issuer) +
-                                                             ")"),
-                    std::string("--cafile FILE with the CA's certificate, or --capath DIR; ") +
-                        skip_verification};
+            return {
+                certificate_of(c) + " is not from a trusted CA" +
+                    (cert.peer_issuer.empty() ? ""
+                                              : " (issuer " + printable(cert.peer_issuer) + ")"),
+                std::string("--cafile FILE with the CA's certificate, or --capath DIR; ") +
+                    skip_verification};
         case error::certificate_host_mismatch:
-            return {certificate_of(c) + " does not name " + c.server +
-                        (cert.peer_subject.empty() ? "" : " (it is " + printable(cert.peer_subject) +
-                                                              ")"),
-                    std::string("use --server with a name the certificate holds; ") +
-                        skip_verification};
+            return {
+                certificate_of(c) + " does not name " + c.server +
+                    (cert.peer_subject.empty() ? ""
+                                               : " (it is " + printable(cert.peer_subject) + ")"),
+                std::string("use --server with a name the certificate holds; ") +
+                    skip_verification};
         default:
             return {};
     }

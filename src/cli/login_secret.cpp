@@ -79,8 +79,8 @@ bool run_password_command(const AccountSecret& s, std::string& secret, SecretPro
     posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], 1);
     const char* argv[] = {"/bin/sh", "-c", s.value.c_str(), nullptr};
     pid_t pid = -1;
-    const int spawned = ::posix_spawn(&pid, "/bin/sh", &actions, nullptr,
-                                      const_cast<char* const*>(argv), environ);
+    const int spawned =
+        ::posix_spawn(&pid, "/bin/sh", &actions, nullptr, const_cast<char* const*>(argv), environ);
     posix_spawn_file_actions_destroy(&actions);
     ::close(pipe_fds[1]);
     if (spawned != 0) {
@@ -100,10 +100,10 @@ bool run_password_command(const AccountSecret& s, std::string& secret, SecretPro
         OPENSSL_cleanse(secret.data(), secret.size());
         secret.clear();
         problem.ec = std::make_error_code(std::errc::operation_not_permitted);
-        problem.detail = WIFEXITED(status)
-                             ? "the command exited with status " +
-                                   std::to_string(WEXITSTATUS(status))
-                             : "the command was killed by signal " + std::to_string(WTERMSIG(status));
+        problem.detail =
+            WIFEXITED(status)
+                ? "the command exited with status " + std::to_string(WEXITSTATUS(status))
+                : "the command was killed by signal " + std::to_string(WTERMSIG(status));
         return false;
     }
     return true;

@@ -113,8 +113,7 @@ void add_lookup_flags(CLI::App& cmd, LookupOptions& o, bool expand) {
     add_connection_flags(cmd, o.connection, lookup_defaults);
     cmd.footer(std::string(expand ? expand_help : verify_help) +
                exit_status_help({0, 64, 67, 68, 69, 75, 76, 77, 78}));
-    cmd.final_callback(
-        [&cmd, &o] { settle_connection_flags(cmd, o.connection, lookup_defaults); });
+    cmd.final_callback([&cmd, &o] { settle_connection_flags(cmd, o.connection, lookup_defaults); });
 }
 
 }  // namespace smtpkit::cli

@@ -31,8 +31,9 @@ std::string usage_error(const CLI::App* app, const CLI::Error& e) {
     std::string what = e.what();
     if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr) {
         // The stray word may be a password typed where it does not belong.
-        what = "unexpected argument on the command line (not repeated here, in case it is a "
-               "secret); secrets go in --password-file or SMTPKIT_PASSWORD";
+        what =
+            "unexpected argument on the command line (not repeated here, in case it is a "
+            "secret); secrets go in --password-file or SMTPKIT_PASSWORD";
     }
     // CLI11 checks for a missing subcommand before unexpected words, so a
     // mistyped command would read "A subcommand is required".

@@ -76,8 +76,8 @@ bool take_header(const std::string& buffer, MessageInput& out, InputProblem& pro
     if (ec) {
         problem.ec = ec;
         problem.about = "bad header in " + out.label;
-        problem.detail = "line " + std::to_string(line_of(buffer, where.offset)) + ": " +
-                         where.reason;
+        problem.detail =
+            "line " + std::to_string(line_of(buffer, where.offset)) + ": " + where.reason;
         return false;
     }
     out.fields = std::move(h.fields);

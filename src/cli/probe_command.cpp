@@ -150,12 +150,12 @@ void judge_trials(const ProbeOptions& o, const std::vector<std::string>& offered
 }
 
 void explain_failure(const ProbeOptions& o, const ConnectOptions& options, ProbeOutcome& out) {
-    ConnectContext context{o.connection.server, out.port, out.tls_mode, o.connection.timeout,
-                           {}, out.detail};
+    ConnectContext context{o.connection.server,  out.port, out.tls_mode,
+                           o.connection.timeout, {},       out.detail};
     if (is_certificate_error(out.ec)) {
-        out.rejected = look_at_refused_certificate(
-            o.connection.server, static_cast<std::uint16_t>(o.connection.port), options,
-            o.connection.trace);
+        out.rejected = look_at_refused_certificate(o.connection.server,
+                                                   static_cast<std::uint16_t>(o.connection.port),
+                                                   options, o.connection.trace);
         context.refused = out.rejected;
     }
     const Advice advice = connect_advice(out.ec, context);
@@ -206,8 +206,8 @@ ProbeOutcome probe(const ProbeOptions& o, const ConnectOptions& options, std::st
 bool read_probe_secret(const ProbeOptions& o, std::string& secret, ProbeOutcome& out) {
     std::vector<std::string> warnings;
     SecretProblem problem;
-    const bool ok = read_secret(o.connection.auth, std::getenv(password_variable), secret,
-                                problem, warnings);
+    const bool ok =
+        read_secret(o.connection.auth, std::getenv(password_variable), secret, problem, warnings);
     for (const std::string& line : warnings) {
         print_warning(line);
     }

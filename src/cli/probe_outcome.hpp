@@ -45,18 +45,18 @@ struct ProbeOutcome {
     // that did not work either, or was not tried).
     SecurityInfo rejected;
 
-    std::string quit_after;                    // as given; empty: the whole opening
+    std::string quit_after;                   // as given; empty: the whole opening
     std::vector<MechanismTrial> auth_trials;  // --user without --quit-after
-    std::optional<AuthOutcome> auth;           // --quit-after auth, mail, rcpt with --user
-    Reply mail_reply;                          // --quit-after mail, rcpt
+    std::optional<AuthOutcome> auth;          // --quit-after auth, mail, rcpt with --user
+    Reply mail_reply;                         // --quit-after mail, rcpt
     std::vector<RecipientResult> recipients;  // --quit-after rcpt
 
     std::error_code ec;
-    std::string subject;  // what the failure concerns: "connecting to host port 25"
-    std::string detail;   // the library's explanation (OpenSSL's reason)
-    std::string fix;      // what to do about it, when known (subject then names the cause)
+    std::string subject;          // what the failure concerns: "connecting to host port 25"
+    std::string detail;           // the library's explanation (OpenSSL's reason)
+    std::string fix;              // what to do about it, when known (subject then names the cause)
     bool secret_problem = false;  // the --user secret could not be had (exit 78)
-    Reply reply;          // the server's last reply when ec is set
+    Reply reply;                  // the server's last reply when ec is set
 };
 
 }  // namespace smtpkit::cli

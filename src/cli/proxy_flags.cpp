@@ -118,15 +118,15 @@ std::string check_proxy_flags(const ProxyFlags& flags, const char* password) {
 
 void add_proxy_flags(CLI::App& cmd, ProxyFlags& f) {
     cmd.add_option("--proxy", f.url,
-                       "Connect through socks5://[USER@]HOST:PORT, http://[USER@]HOST:PORT "
-                       "or forward://HOST:PORT")
-            ->type_name("URL")
-            ->check(CLI::Validator(
-                [](std::string& url) {
-                    std::string why;
-                    return parse_proxy_url(url, why) ? std::string() : why;
-                },
-                ""));
+                   "Connect through socks5://[USER@]HOST:PORT, http://[USER@]HOST:PORT "
+                   "or forward://HOST:PORT")
+        ->type_name("URL")
+        ->check(CLI::Validator(
+            [](std::string& url) {
+                std::string why;
+                return parse_proxy_url(url, why) ? std::string() : why;
+            },
+            ""));
     cmd.add_option("--proxy-user", f.user,
                    std::string("Proxy user; the password comes from $") + proxy_password_variable)
         ->type_name("USER");

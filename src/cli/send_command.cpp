@@ -141,7 +141,8 @@ void settle(const CLI::App& cmd, SendOptions& o) {
     if (std::count(o.message_files.begin(), o.message_files.end(), "-") > 1) {
         throw CLI::ValidationError("--message - (stdin) can be given once");
     }
-    const TlsMode mode = effective_tls_mode(o.connection.tls, o.connection.port, o.connection.server);
+    const TlsMode mode =
+        effective_tls_mode(o.connection.tls, o.connection.port, o.connection.server);
     if (std::string why = check_transfer_flags(o.transfer, mode); !why.empty()) {
         throw CLI::ValidationError(why);
     }

@@ -1,6 +1,6 @@
-// What one `smtpkit send` (or sendmail, verify, expand) run came to: the single value the exit code, the
-// JSON document and the human summary are all derived from, so the three can
-// never disagree.
+// What one `smtpkit send` (or sendmail, verify, expand) run came to: the single value the exit
+// code, the JSON document and the human summary are all derived from, so the three can never
+// disagree.
 #pragma once
 
 #include <optional>

@@ -20,8 +20,7 @@ struct FlagEnvelope {
     std::vector<std::string> to;
 };
 
-bool bad_input(SendOutcome& out, std::error_code ec, std::string subject,
-               std::string detail = {}) {
+bool bad_input(SendOutcome& out, std::error_code ec, std::string subject, std::string detail = {}) {
     out.stage = Stage::check_input;
     out.ec = ec;
     out.subject = std::move(subject);
@@ -71,13 +70,13 @@ bool plan_file_as_is(const std::string& spec, PlannedMessage& p, SendOutcome& ou
 }
 
 // A file whose header gives the recipients, the sender or both.
-bool plan_file_from_header(const std::string& spec, const FlagEnvelope& flags,
-                           PlannedMessage& p, SendOutcome& out) {
+bool plan_file_from_header(const std::string& spec, const FlagEnvelope& flags, PlannedMessage& p,
+                           SendOutcome& out) {
     MessageInput input;
     InputProblem problem;
     if (!read_message_input(spec, std::cin, false, input, problem)) {
-        out.stage = problem.ec == error::malformed_message ? Stage::check_input
-                                                           : Stage::read_message;
+        out.stage =
+            problem.ec == error::malformed_message ? Stage::check_input : Stage::read_message;
         out.ec = problem.ec;
         out.subject = problem.about;
         out.detail = problem.detail;

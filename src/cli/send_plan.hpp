@@ -24,8 +24,7 @@ struct PlannedMessage {
 };
 
 // The messages in order; false with `out` saying why (exit 64-66).
-bool plan_messages(const SendOptions& options, std::vector<PlannedMessage>& plan,
-                   SendOutcome& out);
+bool plan_messages(const SendOptions& options, std::vector<PlannedMessage>& plan, SendOutcome& out);
 
 // After connecting: each message rendered for this server (a composed one's
 // envelope and encodings depend on SMTPUTF8 and 8BITMIME) with the envelope

@@ -109,8 +109,8 @@ std::vector<std::string> error_lines(const SendOutcome& o) {
 }
 
 std::string paint_summary_line(const std::string& line, bool colour) {
-    for (const auto& [word, c] : {std::pair{"accepted", Colour::green},
-                                  std::pair{"rejected", Colour::red}}) {
+    for (const auto& [word, c] :
+         {std::pair{"accepted", Colour::green}, std::pair{"rejected", Colour::red}}) {
         if (colour && line.starts_with(word)) {
             return paint(word, c, true) + line.substr(std::string_view(word).size());
         }

@@ -124,8 +124,7 @@ bool recipients_of(const SendmailOptions& o, const MessageInput& input,
 }
 
 // The message from stdin with its envelope; false with `out` set.
-bool prepare(const SendmailOptions& o, std::optional<OutgoingMessage>& message,
-             SendOutcome& out) {
+bool prepare(const SendmailOptions& o, std::optional<OutgoingMessage>& message, SendOutcome& out) {
     MessageInput input;
     InputProblem problem;
     if (!read_message_input("-", std::cin, !ignores_dots(o), input, problem)) {
@@ -153,8 +152,9 @@ bool prepare(const SendmailOptions& o, std::optional<OutgoingMessage>& message,
     dsn.body = o.body_type.empty() ? "auto" : o.body_type;
     apply_envelope_flags(dsn, envelope);
     const std::string kept = input.head.empty() ? "\r\n" : header_section_without_bcc(input.head);
-    message.emplace(OutgoingMessage{
-        std::move(envelope), message_with_head(input, missing_fields(input.fields, sender) + kept)});
+    message.emplace(
+        OutgoingMessage{std::move(envelope),
+                        message_with_head(input, missing_fields(input.fields, sender) + kept)});
     return true;
 }
 
@@ -269,8 +269,7 @@ void add_sendmail_flags(CLI::App& cmd, SendmailOptions& o) {
     cmd.add_option("recipients", o.recipients, "Recipients (with -t: added to the message's)")
         ->type_name("ADDR");
     add_connection_flags(cmd, o.connection, sendmail_defaults);
-    cmd.footer(sendmail_help +
-               exit_status_help({0, 64, 65, 66, 67, 68, 69, 70, 75, 76, 77, 78}));
+    cmd.footer(sendmail_help + exit_status_help({0, 64, 65, 66, 67, 68, 69, 70, 75, 76, 77, 78}));
     cmd.final_callback([&cmd, &o] { settle(cmd, o); });
 }
 

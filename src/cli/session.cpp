@@ -44,9 +44,12 @@ bool Session::read_secret(std::string& secret, SendOutcome& out) {
 
 void Session::explain_connect_failure(const ConnectOptions& options, SendOutcome& out) {
     const auto port = static_cast<std::uint16_t>(flags_.port);
-    ConnectContext context{flags_.server, effective_port(port, options.security),
+    ConnectContext context{flags_.server,
+                           effective_port(port, options.security),
                            effective_tls_mode(flags_.tls, flags_.port, flags_.server),
-                           flags_.timeout, {}, out.detail};
+                           flags_.timeout,
+                           {},
+                           out.detail};
     if (is_certificate_error(out.ec)) {
         context.refused = look_at_refused_certificate(flags_.server, port, options, flags_.trace);
     }
