@@ -8,7 +8,7 @@ packages=(
   build-essential g++ clang libclang-rt-14-dev cmake ninja-build make pkg-config
   libasio-dev libssl-dev openssl libidn2-dev libidn-dev libcli11-dev nlohmann-json3-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
-  libtomlplusplus-dev
+  libtomlplusplus-dev bsd-mailx bsdutils
   postfix python3-aiosmtpd dovecot-core microsocks dante-server tinyproxy ca-certificates
 )
 
