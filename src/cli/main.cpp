@@ -45,14 +45,13 @@ std::string usage_error(const CLI::App* app, const CLI::Error& e) {
     return "smtpkit: " + what + "\nRun '" + help + "' for usage.\n";
 }
 
-// The arguments as CLI11 takes them (last first); `sendmail` in front when
-// the tool was started by that name.
+// The arguments in order; `sendmail` in front when the tool was started by
+// that name.
 std::vector<std::string> arguments(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
     if (smtpkit::cli::invoked_as_sendmail(argv[0])) {
         args.insert(args.begin(), "sendmail");
     }
-    std::reverse(args.begin(), args.end());
     return args;
 }
 
@@ -69,15 +68,18 @@ int main(int argc, char** argv) {
         "smtpkit' for the whole story. Started as 'sendmail' (a link), smtpkit is 'smtpkit "
         "sendmail'.");
 
+    std::vector<std::string> args = arguments(argc, argv);
+    std::vector<std::string> recipients_after_dashes = smtpkit::cli::split_at_dashes(args);
     std::vector<smtpkit::cli::Subcommand> commands;
     commands.push_back(smtpkit::cli::add_send_command(tool));
-    commands.push_back(smtpkit::cli::add_sendmail_command(tool));
+    commands.push_back(
+        smtpkit::cli::add_sendmail_command(tool, std::move(recipients_after_dashes)));
     commands.push_back(smtpkit::cli::add_probe_command(tool));
     commands.push_back(smtpkit::cli::add_lookup_command(tool, false));
     commands.push_back(smtpkit::cli::add_lookup_command(tool, true));
 
     try {
-        std::vector<std::string> args = arguments(argc, argv);
+        std::reverse(args.begin(), args.end());  // CLI11 takes them last first
         tool.parse(args);
     } catch (const CLI::ParseError& e) {
         // Help and version exit 0; every real parse error is a usage error.

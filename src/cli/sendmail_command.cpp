@@ -4,6 +4,7 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <utility>
 
 #include "cli/address_input.hpp"
 #include "cli/exit_codes.hpp"
@@ -229,12 +230,29 @@ bool invoked_as_sendmail(const char* argv0) {
     return name.substr(name.rfind('/') + 1) == "sendmail";
 }
 
-Subcommand add_sendmail_command(CLI::App& tool) {
+std::vector<std::string> split_at_dashes(std::vector<std::string>& args) {
+    if (args.empty() || args.front() != "sendmail") {
+        return {};
+    }
+    const auto dashes = std::find(args.begin(), args.end(), "--");
+    if (dashes == args.end()) {
+        return {};
+    }
+    std::vector<std::string> after(dashes + 1, args.end());
+    args.erase(dashes, args.end());
+    return after;
+}
+
+Subcommand add_sendmail_command(CLI::App& tool, std::vector<std::string> after_dashes) {
     auto options = std::make_shared<SendmailOptions>();
     CLI::App* cmd = tool.add_subcommand(
         "sendmail", "Send a message from stdin as /usr/sbin/sendmail does (for cron, mail)");
     add_sendmail_flags(*cmd, *options);
-    return Subcommand{cmd, [options] { return run_sendmail(*options); }};
+    return Subcommand{cmd, [options, after = std::move(after_dashes)] {
+                          options->recipients.insert(options->recipients.end(), after.begin(),
+                                                     after.end());
+                          return run_sendmail(*options);
+                      }};
 }
 
 void add_sendmail_flags(CLI::App& cmd, SendmailOptions& o) {

@@ -52,7 +52,14 @@ struct SendmailOptions {
     int ignored_flags = 0;
 };
 
-Subcommand add_sendmail_command(CLI::App& tool);
+// `after_dashes`: the words after `--` (split_at_dashes), recipients all.
+Subcommand add_sendmail_command(CLI::App& tool, std::vector<std::string> after_dashes = {});
+
+// For `smtpkit sendmail ...` (args[0] is "sendmail"): removes the first `--`
+// and what follows from `args` and returns those words. CLI11 gives words
+// after `--` to a subcommand's positionals only while they still need
+// values, so "sendmail a@b -- c@d" would otherwise be a usage error.
+std::vector<std::string> split_at_dashes(std::vector<std::string>& args);
 
 // The options, on a command of one's own (tests parse with it).
 void add_sendmail_flags(CLI::App& cmd, SendmailOptions& options);
