@@ -189,10 +189,15 @@ ProbeOutcome probe(const ProbeOptions& o, const ConnectOptions& options, std::st
         explain_failure(o, options, out);
         return out;
     }
+    std::error_code ignored;  // the probe has its answer; a failing RSET or QUIT changes nothing
     if (after_tls_steps(o.quit_after)) {
         run_steps(client, o, secret, auth_sent, out);
+        if (!out.mail_reply.empty()) {
+            // The transaction is open: give it up (RSET) so that QUIT follows
+            // on a clean session, as swaks does.
+            client.abort_message(ignored);
+        }
     }
-    std::error_code ignored;  // the probe has its answer; a failing QUIT changes nothing
     client.quit(ignored);
     if (o.quit_after.empty() && wants_auth(o.connection.auth)) {
         const std::vector<std::string> offered = client.capabilities().auth_mechanisms();
