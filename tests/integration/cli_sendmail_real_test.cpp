@@ -147,6 +147,12 @@ TEST_F(CliProgress, BarOnATerminal) {
     EXPECT_THAT(r.out, AllOf(HasSubstr("100%"), HasSubstr("MB/s"), HasSubstr("\r")));
     EXPECT_THAT(r.out, HasSubstr("\033[32maccepted\033[0m")) << "colours on a terminal";
     server.wait_for_mailbox("root");
+    // A batch of over 100 messages counts them.
+    const CliRun batch = on_terminal({"send", "--server", "127.0.0.1", "--port",
+                                      std::to_string(server.port()), "--from", "a@localhost",
+                                      "--to", "root@localhost", "--text", "x", "--repeat", "120"});
+    ASSERT_EQ(batch.status, ex_ok) << describe(batch);
+    EXPECT_THAT(batch.out, HasSubstr("100%  120 of 120 messages"));
 }
 
 TEST_F(CliProgress, NoBarNorColourWithoutATerminalOrWhenAskedNot) {
