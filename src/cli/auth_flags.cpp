@@ -83,6 +83,13 @@ std::string check_auth_flags(const AuthFlags& f, const TlsFlags& tls, const char
     if (!f.password_file.empty() && !f.oauth_token_file.empty()) {
         return "give --password-file or --oauth-token-file, not both";
     }
+    if (f.allow_insecure_auth && tls.mode == "opportunistic") {
+        // Opportunistic TLS falls back to plaintext when STARTTLS is missing
+        // (or stripped by an attacker): it must never carry a clear-text secret.
+        return "--tls opportunistic never sends a password in clear text, so it does not "
+               "go with --allow-insecure-auth: use --tls starttls, or --tls none on a "
+               "trusted network";
+    }
     if (is_oauth(f.mechanism) && f.oauth_token_file.empty()) {
         return auth + " needs the token: --oauth-token-file FILE";
     }
