@@ -63,11 +63,6 @@ int main(int argc, char** argv) {
     tool.set_version_flag("--version", "smtpkit " SMTPKIT_VERSION);
     tool.require_subcommand(1);
     tool.failure_message(usage_error);
-    tool.footer(
-        "Run 'smtpkit <command> --help' for a command's options and exit status, and 'man "
-        "smtpkit' for the whole story. Started as 'sendmail' (a link), smtpkit is 'smtpkit "
-        "sendmail'.");
-
     std::vector<std::string> args = arguments(argc, argv);
     std::vector<std::string> recipients_after_dashes = smtpkit::cli::split_at_dashes(args);
     std::vector<smtpkit::cli::Subcommand> commands;
@@ -77,6 +72,12 @@ int main(int argc, char** argv) {
     commands.push_back(smtpkit::cli::add_probe_command(tool));
     commands.push_back(smtpkit::cli::add_lookup_command(tool, false));
     commands.push_back(smtpkit::cli::add_lookup_command(tool, true));
+    // After the commands: CLI11 copies a parent's footer into each subcommand
+    // added later, and this one is about the tool, not a command.
+    tool.footer(
+        "Run 'smtpkit <command> --help' for a command's options and exit status, and 'man "
+        "smtpkit' for the whole story. Started as 'sendmail' (a link), smtpkit is 'smtpkit "
+        "sendmail'.");
 
     try {
         std::reverse(args.begin(), args.end());  // CLI11 takes them last first
