@@ -27,8 +27,10 @@ test: build fuzz-build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	cd $(FUZZ_BUILD) && ctest --output-on-failure -j $(JOBS)
 
-# A real message through a real local Postfix, shown as it arrived.
-demo: build
+# A real message through a real local Postfix, shown as it arrived. Builds
+# only the tool (smtpkit_cli and the library under it), not the tests.
+demo: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS) --target smtpkit_cli
 	bash scripts/demo.sh $(BUILD)
 
 $(FUZZ_BUILD)/build.ninja: | deps

@@ -7,6 +7,7 @@ install(TARGETS smtpkit smtpkit_static smtpkit_shared EXPORT smtpkitTargets
     LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
     RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(TARGETS smtpkit_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(FILES docs/smtpkit.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 install(EXPORT smtpkitTargets NAMESPACE smtpkit::
     DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/smtpkit)
 

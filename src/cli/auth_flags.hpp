@@ -20,23 +20,35 @@
 //
 // EXTERNAL logs in with the TLS client certificate (--cert/--key) and takes
 // no secret; it needs no --user (the certificate names the user).
+//
+// An account (config_file.hpp) may name the secret too: password_command,
+// password_file, password_env or password. The command line and the
+// environment win over it (login_secret.hpp reads them in that order).
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <vector>
 
-#include "cli/auth_outcome.hpp"
 #include "cli/tls_flags.hpp"
 #include "smtpkit/auth.hpp"
-#include "smtpkit/client.hpp"
 #include "smtpkit/options.hpp"
 
 namespace smtpkit::cli {
 
 inline constexpr const char* password_variable = "SMTPKIT_PASSWORD";
+
+// Where an account's secret comes from, and where the account says so
+// ("FILE:LINE: account.work.password_command"), for messages.
+struct AccountSecret {
+    enum class Kind { command, file, variable, password };
+    Kind kind = Kind::command;
+    std::string value;  // the command, file name, variable name or the password itself
+    std::string where;
+};
 
 struct AuthFlags {
     std::string user;
@@ -44,12 +56,16 @@ struct AuthFlags {
     std::string mechanism = "auto";
     std::string oauth_token_file;
     bool allow_insecure_auth = false;
+    std::optional<AccountSecret> account_secret;  // from the config file, never argv
 };
 
-// Registers the flags on `cmd`, and a parse-complete check that turns a
-// combination that cannot work (a mechanism without its secret, a token with
-// a password mechanism, ...) into a usage error; see check_auth_flags.
-void add_auth_flags(CLI::App& cmd, AuthFlags& flags, const TlsFlags& tls);
+// The --auth values, as the config file's `auth` takes them too.
+const std::vector<std::string>& auth_mechanism_names();
+
+// Registers the flags on `cmd`, in their own group of the help. The command
+// checks them once parsing is done (connection_flags.hpp): see
+// check_auth_flags.
+void add_auth_flags(CLI::App& cmd, AuthFlags& flags);
 
 // Why these flags do not go together, or "" when they do. `password_env` is
 // the value of SMTPKIT_PASSWORD (nullptr when unset).
@@ -64,41 +80,11 @@ AuthMechanism auth_mechanism(const AuthFlags& flags);
 // --allow-insecure-auth onto the connect options.
 void apply_auth_flags(const AuthFlags& flags, ConnectOptions& options);
 
-// Why the secret could not be had: `ec` the OS's reason (or invalid_argument
-// for an empty secret), `about` the file or variable, `detail` more words.
-struct SecretProblem {
-    std::error_code ec;
-    std::string about;
-    std::string detail;
-};
-
-// The secret for the login: the token file, the password file or
-// SMTPKIT_PASSWORD (`password_env`); "" for EXTERNAL. False, with
-// `problem` filled in, when a file cannot be read or the secret is empty.
-// `warnings` gets "smtpkit: warning: ..." lines (a file others may read).
-bool read_secret(const AuthFlags& flags, const char* password_env, std::string& secret,
-                 SecretProblem& problem, std::vector<std::string>& warnings);
-
-// A secret that is wiped when it goes out of scope, on every path.
-struct WipedString {
-    std::string value;
-    WipedString() = default;
-    WipedString(const WipedString&) = delete;
-    WipedString& operator=(const WipedString&) = delete;
-    ~WipedString();
-};
-
 // The DANGEROUS-flag warning lines, as tls_warnings().
 std::vector<std::string> auth_warnings(const AuthFlags& flags);
 
 // The mechanism of a client trace line "AUTH <MECH> ...", else "". The CLI
 // learns from the trace which mechanism --auth auto chose.
 std::string auth_mechanism_in(std::string_view client_line);
-
-// Logs `client` in and wipes `secret`. `sent` is the mechanism seen in the
-// trace (auth_mechanism_in). On failure `ec` is set and `detail` says what
-// to do about it (the mechanisms the server offers, TLS), never the secret.
-AuthOutcome log_in(Client& client, const AuthFlags& flags, std::string& secret,
-                   const std::string& sent, std::error_code& ec, std::string& detail);
 
 }  // namespace smtpkit::cli

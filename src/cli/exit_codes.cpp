@@ -203,12 +203,12 @@ int exit_code_for_smtpkit(error e, const Reply& reply, const SendResult& result)
 // (TRY_AGAIN, NO_RECOVERY, NO_DATA) are treated as passing DNS trouble.
 constexpr int netdb_host_not_found = 1;
 
+}  // namespace
+
 bool is_unknown_host(std::error_code ec) {
     return std::string_view(ec.category().name()) == "asio.netdb" &&
            ec.value() == netdb_host_not_found;
 }
-
-}  // namespace
 
 int exit_code_for_error(std::error_code ec, const Reply& reply, const SendResult& result) {
     if (!ec) {
@@ -233,6 +233,53 @@ int exit_code_for_result(const SendResult& result) {
         return status_for(s, EX_TEMPFAIL);
     }
     return status_for(s, EX_OK);
+}
+
+int exit_code_for_recipients(const std::vector<RecipientResult>& recipients) {
+    Severity s = Severity::none;
+    for (const RecipientResult& r : recipients) {
+        s = worst(s, severity(r.reply));
+    }
+    return status_for(s, EX_OK);
+}
+
+namespace {
+
+// 550 (mailbox unavailable), 551 (not local), 553 (name not allowed), or an
+// enhanced 5.1.x (addressing status: bad mailbox, bad system, ...).
+bool unknown_user(const Reply& reply) {
+    if (reply.enhanced) {
+        return reply.enhanced->klass == 5 && reply.enhanced->subject == 1;
+    }
+    return reply.code == 550 || reply.code == 551 || reply.code == 553;
+}
+
+}  // namespace
+
+int sendmail_exit_code(const SendOutcome& outcome) {
+    if (outcome.stage == Stage::check_input && outcome.ec == error::no_recipients) {
+        return EX_USAGE;  // as sendmail: "No recipient addresses found"
+    }
+    const int status = exit_code(outcome);
+    if (status != EX_UNAVAILABLE) {
+        return status;
+    }
+    for (const RecipientResult& r : outcome.result.recipients) {
+        if (r.reply.permanent() && unknown_user(r.reply)) {
+            return EX_NOUSER;
+        }
+    }
+    return status;
+}
+
+int exit_code_for_lookup(const Reply& reply) {
+    if (reply.positive_completion()) {
+        return EX_OK;  // 250, 251, and 252: cannot verify, but will accept
+    }
+    if (reply.permanent()) {
+        return unknown_user(reply) ? EX_NOUSER : EX_UNAVAILABLE;
+    }
+    return EX_TEMPFAIL;
 }
 
 int exit_code(const SendOutcome& outcome) {

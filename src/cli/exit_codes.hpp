@@ -1,38 +1,16 @@
 // The exit status of the smtpkit tool (sysexits.h), derived from a run's
-// outcome. Scripts rely on it; keep this table and the code in step.
+// outcome. Scripts rely on it. What each status means, in words, is in one
+// place: exit_status_text.cpp (the help, the README and the man page are
+// held to it). Here is which error gets which:
 //
-//   status              meaning
-//   0  EX_OK            every recipient was accepted and the server took the message
-//   64 EX_USAGE         bad command line (unknown flag, missing --from/--to, bad --helo,
-//                       --message together with --subject/--text, ...)
-//   65 EX_DATAERR       bad input: an address that is not RFC 5321, a subject or text with
-//                       control characters or invalid UTF-8, a UTF-8 address the server
-//                       cannot take (no SMTPUTF8)
-//   66 EX_NOINPUT       the --message file (or stdin) could not be opened or read
-//   68 EX_NOHOST        the server's host name does not resolve
-//   69 EX_UNAVAILABLE   a permanent (5xx) refusal: greeting, EHLO/HELO, sender, the message,
-//                       or any recipient -- also when the message was delivered to the
-//                       others (the JSON then shows "delivered": true), because not every
-//                       recipient was accepted and retrying cannot change that; and when
-//                       the server cannot give the TLS security required (no STARTTLS,
-//                       only old TLS versions, a certificate that does not verify)
-//   70 EX_SOFTWARE      an internal error (the library reported misuse by the tool)
-//   75 EX_TEMPFAIL      a temporary failure worth retrying: a 4xx refusal (and no 5xx one),
-//                       a timeout, connection refused/reset/closed, a DNS failure that may
-//                       pass, or a connection lost after the message was sent (verdict
-//                       "unknown": retrying may deliver it twice)
-//   76 EX_PROTOCOL      the server broke the SMTP protocol (garbled or unexpected replies,
-//                       data injected after STARTTLS) or the TLS handshake failed; or the
-//                       SASL exchange (a challenge that is not base64 or too long, a SCRAM
-//                       server that cannot prove it knows the password: an impostor?)
-//   77 EX_NOPERM        the login was refused: 535 (wrong user name or secret) or another
-//                       permanent refusal of AUTH (a 454 or other 4xx to AUTH is 75)
-//   78 EX_CONFIG        the local TLS settings could not be loaded (CA file, certificate, key);
-//                       the --password-file / --oauth-token-file could not be read or the
-//                       secret is empty; or the login as configured cannot work: the --auth
-//                       mechanism is not offered (or AUTH not at all), a password would go
-//                       without TLS (no --allow-insecure-auth), the server wants a stronger
-//                       mechanism (534) or encryption (538)
+//   65 bad input found before sending (addresses, header text, UTF-8 the server
+//      cannot take), 66 a message file or stdin that cannot be read (also while
+//      sending: it changed or failed), 68 HOST_NOT_FOUND, 69 permanent (5xx)
+//      refusals and TLS that cannot be had, 75 temporary failures (4xx,
+//      timeouts, lost connections, the verdict "unknown"), 76 protocol
+//      violations and failed TLS handshakes, 77 refused logins, 78 local
+//      configuration (TLS files, secrets, config file, a login that cannot work
+//      as configured), 70 the library reporting misuse by the tool.
 //
 // Errors from elsewhere (the OS) that fit none of these count as temporary (75):
 // they come from the network path far more often than from the input. An
@@ -40,6 +18,7 @@
 #pragma once
 
 #include <system_error>
+#include <vector>
 
 #include "smtpkit/envelope.hpp"
 #include "smtpkit/reply.hpp"
@@ -55,6 +34,23 @@ int exit_code(const SendOutcome& outcome);
 // which tells a temporary refusal (4xx) from a permanent one (5xx), and
 // `result` the recipients' replies when the error is no_valid_recipients.
 int exit_code_for_error(std::error_code ec, const Reply& reply, const SendResult& result);
+
+// For recipients asked about without a message (probe --quit-after rcpt):
+// 0 when all were accepted, else 69 when any refusal was permanent, else 75.
+int exit_code_for_recipients(const std::vector<RecipientResult>& recipients);
+
+// `sendmail`'s status for a run: as exit_code(), but a recipient the server
+// does not know (550, 551, 553 or 5.1.x) is 67 (EX_NOUSER), as sendmail
+// callers expect.
+int sendmail_exit_code(const SendOutcome& outcome);
+
+// VRFY and EXPN: 0 for 250, 251 and 252; 67 when the server does not know
+// the address (550, 551, 553 or 5.1.x); 69 for another 5xx (VRFY or EXPN
+// disabled: 502, 252 excepted); 75 for a 4xx.
+int exit_code_for_lookup(const Reply& reply);
+
+// True for a host name that does not resolve (asio.netdb HOST_NOT_FOUND).
+bool is_unknown_host(std::error_code ec);
 
 // For a finished transaction: 0 when the message was delivered to every
 // recipient, else 69 when any refusal was permanent, else 75.

@@ -121,7 +121,7 @@ std::string json_report(const SendOutcome& o) {
         doc["auth"] = auth_json(*o.auth);
     }
     if (o.ec) {
-        doc["error"] = error_json(o.ec, o.subject, o.detail, o.reply, stage_name(o.stage));
+        doc["error"] = error_json(o.ec, o.subject, o.detail, o.reply, stage_name(o.stage), o.fix);
     }
     return dump(doc);
 }

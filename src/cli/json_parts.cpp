@@ -38,7 +38,7 @@ Json capabilities_json(const Capabilities& capabilities) {
 }
 
 Json error_json(std::error_code ec, const std::string& about, const std::string& detail,
-                const Reply& reply, const char* stage) {
+                const Reply& reply, const char* stage, const std::string& fix) {
     Json j = {{"code", error_name(ec)},
               {"value", ec.value()},
               {"category", ec.category().name()},
@@ -51,6 +51,9 @@ Json error_json(std::error_code ec, const std::string& about, const std::string&
     }
     if (!about.empty()) {
         j["about"] = about;
+    }
+    if (!fix.empty()) {
+        j["fix"] = fix;
     }
     if (!reply.empty() && !reply.positive()) {
         j["reply"] = reply_json(reply);

@@ -1,4 +1,4 @@
-// Pieces of the tool's JSON documents that `send` and `probe` share, so the
+// Pieces of the tool's JSON documents that its commands share, so the
 // same thing is spelled the same way in both.
 //
 //   reply:        {"code": 250, "enhanced": "2.0.0" | null, "text": "lines joined by \n"}
@@ -8,7 +8,7 @@
 //   capabilities: {"PIPELINING": [], "SIZE": ["10240000"], ...}  (EHLO keywords, in the
 //                  server's order, with their parameters)
 //   error:        {"code", "value", "category", "message", "stage"?, "detail"?, "about"?,
-//                  "reply"?}
+//                  "fix"?, "reply"?}
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -31,8 +31,9 @@ Json capabilities_json(const Capabilities& capabilities);
 // `about`: what the error concerns; `detail`: the library's explanation;
 // `reply`: the server's refusal, shown when it is negative; `stage`: how far
 // the run got, when the command has stages.
+// `fix`: what to do about it, when known (about then names the cause).
 Json error_json(std::error_code ec, const std::string& about, const std::string& detail,
-                const Reply& reply, const char* stage = nullptr);
+                const Reply& reply, const char* stage = nullptr, const std::string& fix = {});
 
 // The document, pretty-printed, without a trailing newline. Bytes that are
 // not UTF-8 (a server may send them) are replaced, never fatal.

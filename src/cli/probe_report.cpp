@@ -99,6 +99,69 @@ void add_tls(std::vector<std::string>& lines, const ProbeOutcome& o) {
     }
 }
 
+std::string trial_text(const MechanismTrial& t) {
+    if (!t.tried) {
+        return "not tried: " + t.detail;
+    }
+    std::string text = t.ec ? "FAILED" : "ok";
+    if (!t.reply.empty()) {
+        text += ": " + reply_text(t.reply);
+    } else if (t.ec) {
+        text += ": " + t.ec.message();
+    }
+    if (t.ec && !t.detail.empty()) {
+        text += " (" + printable(t.detail) + ")";
+    }
+    return text;
+}
+
+void add_steps(std::vector<std::string>& lines, const ProbeOutcome& o) {
+    if (!o.auth_trials.empty()) {
+        lines.push_back("AUTH");
+    }
+    for (const MechanismTrial& t : o.auth_trials) {
+        lines.push_back(row("  " + t.mechanism, trial_text(t)));
+    }
+    if (o.auth && o.auth->succeeded) {
+        lines.push_back(row("AUTH", (o.auth->mechanism.empty() ? "" : o.auth->mechanism + " ") +
+                                        "ok: " + reply_text(o.auth->reply)));
+    }
+    if (!o.mail_reply.empty()) {
+        lines.push_back(row("MAIL", reply_text(o.mail_reply)));
+    }
+    for (const RecipientResult& r : o.recipients) {
+        lines.push_back(row("RCPT", printable(r.address) + ": " + reply_text(r.reply)));
+    }
+    if (!o.quit_after.empty() && !o.ec) {
+        lines.push_back(row("quit after", o.quit_after));
+    }
+}
+
+Json trials_json(const std::vector<MechanismTrial>& trials) {
+    Json out = Json::array();
+    for (const MechanismTrial& t : trials) {
+        out.push_back({{"mechanism", t.mechanism},
+                       {"tried", t.tried},
+                       {"result", !t.tried ? "not tried" : (t.ec ? "failed" : "ok")},
+                       {"reply", reply_json(t.reply)},
+                       {"detail", t.detail}});
+    }
+    return out;
+}
+
+Json recipients_json(const std::vector<RecipientResult>& recipients) {
+    Json out = Json::array();
+    for (const RecipientResult& r : recipients) {
+        Json j = {{"address", r.address}, {"accepted", r.accepted()}};
+        const Json reply = reply_json(r.reply);
+        for (const char* key : {"code", "enhanced", "text"}) {
+            j[key] = reply.is_null() ? Json(nullptr) : reply[key];
+        }
+        out.push_back(std::move(j));
+    }
+    return out;
+}
+
 Json hello_json(const std::optional<HelloRecord>& hello) {
     if (!hello) {
         return nullptr;
@@ -145,12 +208,16 @@ std::vector<std::string> probe_lines(const ProbeOutcome& o) {
         }
         lines.push_back(row("options", text));
     }
+    add_steps(lines, o);
     return lines;
 }
 
 std::vector<std::string> probe_error_lines(const ProbeOutcome& o) {
     if (!o.ec) {
         return {};
+    }
+    if (!o.fix.empty()) {
+        return {join({printable(o.subject), o.fix})};
     }
     const bool show_reply = !o.reply.empty() && !o.reply.positive();
     return {join({printable(o.subject), o.ec.message(), printable(o.detail),
@@ -170,14 +237,34 @@ std::string probe_json(const ProbeOutcome& o) {
     if (o.rejected.active) {
         doc["rejected_certificate"] = tls_json(o.rejected);
     }
+    if (!o.auth_trials.empty()) {
+        doc["auth_mechanisms"] = trials_json(o.auth_trials);
+    }
+    if (!o.quit_after.empty()) {
+        doc["quit_after"] = o.quit_after;
+        if (o.auth) {
+            doc["auth"] = {{"requested", o.auth->requested},
+                           {"mechanism", o.auth->mechanism},
+                           {"result", o.auth->succeeded ? "ok" : "failed"},
+                           {"reply", reply_json(o.auth->reply)}};
+        }
+        doc["mail"] = reply_json(o.mail_reply);
+        doc["recipients"] = recipients_json(o.recipients);
+    }
     if (o.ec) {
-        doc["error"] = error_json(o.ec, o.subject, o.detail, o.reply);
+        doc["error"] = error_json(o.ec, o.subject, o.detail, o.reply, nullptr, o.fix);
     }
     return dump(doc);
 }
 
 int probe_exit_code(const ProbeOutcome& o) {
-    return o.ec ? exit_code_for_error(o.ec, o.reply, SendResult{}) : EX_OK;
+    if (o.secret_problem) {
+        return EX_CONFIG;
+    }
+    if (o.ec) {
+        return exit_code_for_error(o.ec, o.reply, SendResult{});
+    }
+    return exit_code_for_recipients(o.recipients);
 }
 
 }  // namespace smtpkit::cli

@@ -19,6 +19,10 @@
 //          "after_tls": hello | null, "extended_options": ["pipelining", ...] (the
 //          last EHLO as flags, transfer_report.hpp), "rejected_certificate": tls
 //          (only when the certificate was refused), "error": error (on failure)}
+//   With --user: "auth_mechanisms": [{"mechanism", "tried", "result": "ok" | "failed" |
+//   "not tried", "reply", "detail"}]; with --quit-after: "quit_after", and as far as
+//   it got "auth" (as for send), "mail": reply, "recipients": [{"address", "accepted",
+//   "code", "enhanced", "text"}].
 //   hello = {"command": "EHLO" | "HELO", "server_name", "capabilities", "reply"};
 //   reply, tls, capabilities and error as in json_parts.hpp. "before_tls" is
 //   the plaintext session (all of it with --tls none), null with implicit TLS.
@@ -37,8 +41,10 @@ std::vector<std::string> probe_lines(const ProbeOutcome& outcome);
 std::vector<std::string> probe_error_lines(const ProbeOutcome& outcome);
 std::string probe_json(const ProbeOutcome& outcome);
 
-// 0 when the session (and TLS, when asked for) was established; else the
-// status of the error as for `send` (69 for a refused certificate).
+// 0 when the session (and TLS, when asked for) was established and, with
+// --user, a mechanism worked; with --quit-after rcpt when every recipient
+// was accepted; else the status of the error as for `send` (69 for a
+// refused certificate).
 int probe_exit_code(const ProbeOutcome& outcome);
 
 }  // namespace smtpkit::cli

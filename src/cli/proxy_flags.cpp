@@ -117,30 +117,20 @@ std::string check_proxy_flags(const ProxyFlags& flags, const char* password) {
 }
 
 void add_proxy_flags(CLI::App& cmd, ProxyFlags& f) {
-    CLI::Option* proxy =
-        cmd.add_option("--proxy", f.url,
-                       "Connect through socks5://[USER@]HOST:PORT, http://[USER@]HOST:PORT "
-                       "or forward://HOST:PORT")
-            ->type_name("URL")
-            ->check(CLI::Validator(
-                [](std::string& url) {
-                    std::string why;
-                    return parse_proxy_url(url, why) ? std::string() : why;
-                },
-                ""));
+    cmd.add_option("--proxy", f.url,
+                   "Connect through socks5://[USER@]HOST:PORT, http://[USER@]HOST:PORT "
+                   "or forward://HOST:PORT")
+        ->type_name("URL")
+        ->check(CLI::Validator(
+            [](std::string& url) {
+                std::string why;
+                return parse_proxy_url(url, why) ? std::string() : why;
+            },
+            ""));
     cmd.add_option("--proxy-user", f.user,
                    std::string("Proxy user; the password comes from $") + proxy_password_variable)
-        ->type_name("USER")
-        ->needs(proxy);
+        ->type_name("USER");
     cmd.add_flag("--prefer-ipv6", f.prefer_ipv6, "Try the server's IPv6 addresses first");
-    // The password variable is read when parsing ends, so a missing one is a
-    // usage error before anything is sent.
-    cmd.final_callback([&f] {
-        if (std::string why = check_proxy_flags(f, std::getenv(proxy_password_variable));
-            !why.empty()) {
-            throw CLI::ValidationError(why);
-        }
-    });
 }
 
 void apply_proxy_flags(const ProxyFlags& f, const char* password, ConnectOptions& options) {

@@ -1,4 +1,4 @@
-// The connection flags `send` and `probe` share: the path to the server.
+// The path to the server, for every command that connects.
 //
 //   --proxy socks5://[USER@]HOST:PORT   SOCKS5; the proxy resolves --server
 //   --proxy http://[USER@]HOST:PORT     HTTP CONNECT
@@ -30,6 +30,9 @@ struct ProxyFlags {
     bool prefer_ipv6 = false;
 };
 
+// Registers the flags; the command checks them once parsing is done (the
+// password variable then, so a missing one is a usage error before anything
+// is sent): see check_proxy_flags.
 void add_proxy_flags(CLI::App& cmd, ProxyFlags& flags);
 
 // The proxy a --proxy URL names (without password), or nullopt with the

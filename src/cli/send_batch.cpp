@@ -30,21 +30,35 @@ std::optional<std::string> read_all(const MessageSource& source, std::error_code
     }
 }
 
-void send_repeated(Client& client, const Envelope& envelope, const MessageSource& message,
-                   std::size_t copies, SendOutcome& out) {
-    // Every copy of a restartable source reads the message from its start; a
-    // one-shot one (stdin) is read into memory once, then sent from there.
-    MessageSource source = message;
-    if (!message.restartable()) {
-        std::error_code ec;
-        std::optional<std::string> text = read_all(message, ec);
-        if (!text) {
-            out.ec = ec;
-            return;
+namespace {
+
+// Every copy of a restartable source reads the message from its start. A
+// one-shot one (stdin: there is at most one) is read into memory, and its
+// copies share that.
+bool make_restartable(std::vector<OutgoingMessage>& messages, std::error_code& ec) {
+    std::optional<MessageSource> copy;
+    for (OutgoingMessage& m : messages) {
+        if (m.message.restartable()) {
+            continue;
         }
-        source = MessageSource::from_string(std::move(*text));
+        if (!copy) {
+            std::optional<std::string> text = read_all(m.message, ec);
+            if (!text) {
+                return false;
+            }
+            copy = MessageSource::from_string(std::move(*text));
+        }
+        m.message = *copy;
     }
-    std::vector<OutgoingMessage> messages(copies, OutgoingMessage{envelope, source});
+    return true;
+}
+
+}  // namespace
+
+void send_batch(Client& client, std::vector<OutgoingMessage> messages, SendOutcome& out) {
+    if (!make_restartable(messages, out.ec)) {
+        return;
+    }
     const auto start = std::chrono::steady_clock::now();
     out.batch = client.send_many(std::move(messages), out.ec);
     out.batch_seconds =

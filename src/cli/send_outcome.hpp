@@ -1,6 +1,6 @@
-// What one `smtpkit send` run came to: the single value the exit code, the
-// JSON document and the human summary are all derived from, so the three can
-// never disagree.
+// What one `smtpkit send` (or sendmail, verify, expand) run came to: the single value the exit
+// code, the JSON document and the human summary are all derived from, so the three can never
+// disagree.
 #pragma once
 
 #include <optional>
@@ -19,7 +19,7 @@ namespace smtpkit::cli {
 enum class Stage {
     check_input,   // command-line values: addresses, subject, text
     read_message,  // the --message file or stdin (before or while sending)
-    read_secret,   // the --password-file, --oauth-token-file or SMTPKIT_PASSWORD
+    read_secret,   // --password-file, --oauth-token-file, SMTPKIT_PASSWORD, the account's
     connect,       // resolve, connect, greeting, EHLO/HELO
     authenticate,  // AUTH (--user, --auth)
     send,          // MAIL, RCPT, DATA, end of data
@@ -31,10 +31,12 @@ struct SendOutcome {
     std::error_code ec;
     std::string subject;    // what the failure concerns, e.g. "recipient \"x\"" or "host:25"
     std::string detail;     // the library's explanation beyond ec.message() (TLS reasons)
+    std::string fix;        // what to do about it, when known; `subject` then names the cause
     Reply reply;            // the server's last reply when ec is set (may be empty)
     SendResult result;      // meaningful from Stage::send on
     SecurityInfo security;  // the TLS session, once connected (active: false without TLS)
-    // --repeat: every message's result, in order (see send_batch.hpp).
+    // Several messages (--repeat, several --message): every message's result,
+    // in order (see send_batch.hpp).
     std::vector<SendResult> batch;
     double batch_seconds = 0;
     std::optional<AuthOutcome> auth;  // set when a login was asked for and attempted

@@ -2,6 +2,7 @@
 
 #include "cli/printable.hpp"
 #include "cli/send_batch.hpp"
+#include "cli/terminal.hpp"
 #include "cli/transfer_report.hpp"
 #include "smtpkit/error.hpp"
 
@@ -97,9 +98,24 @@ std::vector<std::string> error_lines(const SendOutcome& o) {
     // The server's refusal says why; the recipients' ones are listed above.
     const bool show_reply =
         !o.reply.empty() && !o.reply.positive() && o.ec != error::no_valid_recipients;
+    if (!o.fix.empty()) {
+        // The subject names the cause in the user's terms; then what to do.
+        lines.push_back(join({printable(o.subject), o.fix}));
+        return lines;
+    }
     lines.push_back(join({printable(o.subject), describe(o.ec), printable(o.detail),
                           show_reply ? reply_text(o.reply) : std::string()}));
     return lines;
+}
+
+std::string paint_summary_line(const std::string& line, bool colour) {
+    for (const auto& [word, c] :
+         {std::pair{"accepted", Colour::green}, std::pair{"rejected", Colour::red}}) {
+        if (colour && line.starts_with(word)) {
+            return paint(word, c, true) + line.substr(std::string_view(word).size());
+        }
+    }
+    return line;
 }
 
 }  // namespace smtpkit::cli

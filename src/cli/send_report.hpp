@@ -16,4 +16,8 @@ std::vector<std::string> summary_lines(const SendOutcome& outcome);
 // The stderr lines, each starting "smtpkit: "; empty on full success.
 std::vector<std::string> error_lines(const SendOutcome& outcome);
 
+// A summary line with its first word marked (accepted green, rejected red)
+// when `colour`.
+std::string paint_summary_line(const std::string& line, bool colour);
+
 }  // namespace smtpkit::cli

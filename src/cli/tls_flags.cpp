@@ -95,8 +95,7 @@ std::string check_tls_flags(const TlsFlags& flags, int port, const std::string& 
     return {};
 }
 
-void add_tls_flags(CLI::App& cmd, TlsFlags& f, const int& port, const std::string& server,
-                   bool client_certificate) {
+void add_tls_flags(CLI::App& cmd, TlsFlags& f) {
     cmd.add_option("--tls", f.mode,
                    "starttls, implicit, opportunistic or none; starttls and implicit require "
                    "TLS (default: implicit on port 465, else starttls; none for a loopback "
@@ -111,22 +110,13 @@ void add_tls_flags(CLI::App& cmd, TlsFlags& f, const int& port, const std::strin
         ->type_name("FILE");
     cmd.add_option("--capath", f.ca_path, "Trust the CA certificates in this hashed directory")
         ->type_name("DIR");
-    if (client_certificate) {
-        cmd.add_option("--cert", f.cert_file, "Client certificate (PEM; may hold the key too)")
-            ->type_name("FILE");
-        cmd.add_option("--key", f.key_file, "Private key of the client certificate (PEM)")
-            ->type_name("FILE");
-        cmd.add_option("--key-password-file", f.key_password_file,
-                       "Read the key's password from the first line of this file")
-            ->type_name("FILE");
-    }
-    // Missing files are not checked here: loading them is the library's job,
-    // and a TLS file that cannot be loaded exits 78 like any other.
-    cmd.parse_complete_callback([&f, &port, &server] {
-        if (std::string why = check_tls_flags(f, port, server); !why.empty()) {
-            throw CLI::ValidationError(why);
-        }
-    });
+    cmd.add_option("--cert", f.cert_file, "Client certificate (PEM; may hold the key too)")
+        ->type_name("FILE");
+    cmd.add_option("--key", f.key_file, "Private key of the client certificate (PEM)")
+        ->type_name("FILE");
+    cmd.add_option("--key-password-file", f.key_password_file,
+                   "Read the key's password from the first line of this file")
+        ->type_name("FILE");
 }
 
 void apply_tls_flags(const TlsFlags& f, int port, const std::string& server,

@@ -1,4 +1,4 @@
-// The TLS flags `send` and `probe` share, and how they become ConnectOptions.
+// The TLS flags of every command that connects, and how they become ConnectOptions.
 //
 //   --tls starttls|implicit|opportunistic|none
 //                                  starttls and implicit REQUIRE TLS: the
@@ -42,11 +42,11 @@ struct TlsFlags {
     std::string key_password_file;  // never a password on the command line
 };
 
-// Registers the flags on `cmd`; `client_certificate` adds --cert, --key and
-// --key-password-file. A parse-complete check on `cmd` turns a combination
-// that makes no sense into a usage error (see check_tls_flags).
-void add_tls_flags(CLI::App& cmd, TlsFlags& flags, const int& port, const std::string& server,
-                   bool client_certificate);
+// Registers the flags on `cmd`. The command checks them once parsing is
+// done (connection_flags.hpp): a combination that makes no sense is a usage
+// error (see check_tls_flags). Files are not looked at then: loading them is
+// the library's job, and a TLS file that cannot be loaded exits 78.
+void add_tls_flags(CLI::App& cmd, TlsFlags& flags);
 
 // True for a server named by a loopback address or as localhost.
 bool is_loopback_server(const std::string& server);

@@ -170,10 +170,7 @@ std::string check_transfer_flags(const TransferFlags& f, TlsMode tls_mode) {
     return {};
 }
 
-void add_transfer_flags(CLI::App& cmd, TransferFlags& f, const TlsFlags& tls, const int& port,
-                        const std::string& server) {
-    // An option group has its own callback, so this check does not take the
-    // command's (the TLS flags use that one).
+void add_transfer_flags(CLI::App& cmd, TransferFlags& f) {
     CLI::Option_group* g = cmd.add_option_group(
         "ESMTP extensions", "Each is used only when the server offers it (see below)");
     g->add_option("--dsn-notify", f.dsn_notify,
@@ -213,12 +210,6 @@ void add_transfer_flags(CLI::App& cmd, TransferFlags& f, const TlsFlags& tls, co
         ->check(CLI::Range(1, max_repeat).description(""))
         ->capture_default_str();
     cmd.footer(cmd.get_footer() + transfer_help);
-    g->final_callback([&f, &tls, &port, &server] {
-        if (std::string why = check_transfer_flags(f, effective_tls_mode(tls, port, server));
-            !why.empty()) {
-            throw CLI::ValidationError(why);
-        }
-    });
 }
 
 void apply_transfer_flags(const TransferFlags& f, ConnectOptions& options) {

@@ -46,10 +46,9 @@ struct TransferFlags {
     int repeat = 1;
 };
 
-// Registers the flags on `cmd`, in their own group of the help. `tls` and
-// `port` are read after parsing, for --requiretls.
-void add_transfer_flags(CLI::App& cmd, TransferFlags& flags, const TlsFlags& tls, const int& port,
-                        const std::string& server);
+// Registers the flags on `cmd`, in their own group of the help; `send`
+// checks them once parsing is done (check_transfer_flags).
+void add_transfer_flags(CLI::App& cmd, TransferFlags& flags);
 
 // Why these flags do not go together (or a value is malformed), or "" when
 // they are fine.

@@ -13,6 +13,8 @@ test -f "$work/prefix/include/smtpkit/smtpkit.hpp"
 ls "$work"/prefix/lib*/libsmtpkit.a "$work"/prefix/lib*/libsmtpkit.so >/dev/null
 ls "$work"/prefix/lib*/pkgconfig/smtpkit.pc >/dev/null
 test -x "$work/prefix/bin/smtpkit"
+# The man page, where man(1) looks for it (CMAKE_INSTALL_MANDIR/man1).
+test -f "$work/prefix/share/man/man1/smtpkit.1"
 
 # The public API is what is installed: the sans-I/O core keeps what its users
 # need at the top of protocol/; internals are under protocol/detail/ (held by

@@ -306,6 +306,24 @@ TEST_F(CliAuth, ClearTextLoginWithoutTlsIsRefusedUnlessAllowed) {
     expect_no_secret();
 }
 
+TEST_F(CliAuth, OpportunisticTlsNeverSendsAClearTextPassword) {
+    ScriptServer server(Script::esmtp({"AUTH PLAIN LOGIN"}).quit());  // no STARTTLS
+    const std::vector<std::string> login{
+        "--user", user, "--password-file", file("password", secret), "--tls", "opportunistic"};
+    CliRun r = run(send_to(server.port(), login));
+    EXPECT_EQ(r.status, EX_CONFIG) << r.err;
+    expect_done(server);
+    EXPECT_FALSE(server.saw("AUTH"));
+    // Not even when asked for: a downgrade would hand the password over.
+    auto insecure = login;
+    insecure.push_back("--allow-insecure-auth");
+    r = run(send_to(server.port(), insecure));
+    EXPECT_EQ(r.status, EX_USAGE) << r.err;
+    EXPECT_THAT(r.err, HasSubstr("--tls opportunistic never sends a password in clear text"));
+    EXPECT_EQ(server.connections(), 1u);
+    expect_no_secret();
+}
+
 // --- what the user sees -----------------------------------------------------
 
 TEST_F(CliAuth, TraceShowsTheMechanismButRedactsTheSecret) {

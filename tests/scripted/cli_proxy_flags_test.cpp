@@ -41,7 +41,7 @@ ConnectOptions send_options(std::vector<std::string> args) {
     add_send_flags(app, options);
     std::reverse(args.begin(), args.end());  // CLI11 takes them reversed
     app.parse(args);
-    return connect_options(options);
+    return send_connect_options(options);
 }
 
 ConnectOptions probe_options(std::vector<std::string> args) {
@@ -51,7 +51,7 @@ ConnectOptions probe_options(std::vector<std::string> args) {
     add_probe_flags(app, options);
     std::reverse(args.begin(), args.end());
     app.parse(args);
-    return connect_options(options);
+    return probe_connect_options(options);
 }
 
 // The usage error the flags give, or "" when they parse.

@@ -238,7 +238,9 @@ TEST_F(CliSend, RefusedConnection) {
     const auto j = nlohmann::json::parse(r.out);
     EXPECT_EQ(j["error"]["code"], "connection_refused");
     EXPECT_EQ(j["error"]["stage"], "connect");
-    EXPECT_THAT(r.err, StartsWith("smtpkit: connecting to 127.0.0.1 port " + std::to_string(port)));
+    // The cause in the user's terms, then the fix.
+    EXPECT_THAT(r.err, StartsWith("smtpkit: nothing accepts connections on 127.0.0.1 port " +
+                                  std::to_string(port) + ": check --server and --port"));
 }
 
 TEST_F(CliSend, BadAddressFailsBeforeConnecting) {
@@ -299,6 +301,17 @@ TEST_F(CliSend, HelpAndVersion) {
     const CliRun version = run({"--version"});
     EXPECT_EQ(version.status, EX_OK);
     EXPECT_THAT(version.out, StartsWith("smtpkit "));
+    // Every command has its help, with its exit statuses; the tool's own
+    // footer is not repeated inside them.
+    for (const char* command : {"send", "sendmail", "probe", "verify", "expand"}) {
+        const CliRun help = run({command, "--help"});
+        EXPECT_EQ(help.status, EX_OK) << command;
+        EXPECT_THAT(help.out,
+                    AllOf(HasSubstr("Usage: smtpkit " + std::string(command)),
+                          HasSubstr("--server"), HasSubstr("--account"), HasSubstr("Exit status")))
+            << command;
+        EXPECT_THAT(help.out, Not(HasSubstr("Run 'smtpkit <command> --help'"))) << command;
+    }
 }
 
 TEST_F(CliSend, TracePrintsTheDialogueOnStderr) {

@@ -57,8 +57,9 @@ inline std::string from_hex(std::string_view hex) {
 // its answer is short (a Python exception: its traceback is on stderr).
 inline std::optional<std::vector<Decoded>> python_decode(
     const std::vector<DecodeRequest>& requests) {
-    // Not __FILE__: a compiler launcher (ccache) may make it relative.
-    const std::filesystem::path script = SMTPKIT_TEST_DATA_DIR "/unit/mime_decode.py";
+    // Not __FILE__: with CCACHE_BASEDIR it is relative to the build directory.
+    const std::filesystem::path script =
+        std::filesystem::path(SMTPKIT_TEST_DATA_DIR) / "unit" / "mime_decode.py";
     char name[] = "/tmp/smtpkit_mime_XXXXXX";
     const int fd = mkstemp(name);
     if (fd < 0) {
