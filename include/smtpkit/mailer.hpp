@@ -234,7 +234,7 @@ class Mailer {
         std::size_t queued = 0;     // waiting for a session (retries included)
         std::size_t in_flight = 0;  // handed to a session
         std::size_t sessions = 0;   // open now
-        std::size_t sessions_opened = 0;
+        std::size_t sessions_opened = 0;  // connections made (failed ones too)
         std::size_t delivered = 0;
         std::size_t failed = 0;  // final results that are not delivered
         std::size_t retries = 0;

@@ -127,9 +127,8 @@ std::size_t room(const Engine& e, std::size_t sent_on_session) {
 
 void Mailer::Engine::spawn_session() {
     ++live_sessions;
-    ++stat_opened;
     publish();
-    asio::co_spawn(strand, run_session(shared_from_this(), stat_opened.load()), asio::detached);
+    asio::co_spawn(strand, run_session(shared_from_this(), live_sessions), asio::detached);
 }
 
 asio::awaitable<void> Mailer::Engine::run_session(std::shared_ptr<Engine> self, std::size_t) {
@@ -164,6 +163,7 @@ asio::awaitable<void> Mailer::Engine::run_session(std::shared_ptr<Engine> self, 
             }
             if (!client.connected()) {
                 session = ++e.session_serial;
+                e.stat_opened = e.session_serial;
                 sent = 0;
                 if (const std::error_code ec = co_await open_session(e, client)) {
                     const Reply reply = client.last_reply();
