@@ -45,11 +45,13 @@
 //
 // Threads: all methods may be called from any thread. Mailer() runs the
 // sessions on a thread of its own; Mailer(executor) runs them on the
-// caller's executor (through a strand, so a multi-threaded io_context is
-// fine). Completion handlers run on their associated executor, by default
-// the Mailer's. The blocking forms wait for the result; called from the
-// Mailer's own executor (inside a completion handler) they would wait
-// forever, so they fail with smtpkit::error::wrong_mode there.
+// caller's executor, which must be run by one thread at a time (an
+// io_context run by one thread; not a thread pool, and not an asio::strand
+// wrapped in any_io_executor, which Asio 1.22 mishandles). Completion
+// handlers run on their associated executor, by default the Mailer's. The
+// blocking forms wait for the result: never call them from the executor's
+// thread (a completion handler); on Mailer()'s own thread they fail with
+// smtpkit::error::wrong_mode, on a caller's executor they would wait forever.
 //
 // Errors. The blocking forms throw smtpkit::system_error or set `ec`, and the
 // async_ forms complete with `ec`, only when the Mailer did not take the
@@ -231,9 +233,9 @@ class Mailer {
 
     // For monitoring; a snapshot from any thread.
     struct Stats {
-        std::size_t queued = 0;     // waiting for a session (retries included)
-        std::size_t in_flight = 0;  // handed to a session
-        std::size_t sessions = 0;   // open now
+        std::size_t queued = 0;           // waiting for a session (retries included)
+        std::size_t in_flight = 0;        // handed to a session
+        std::size_t sessions = 0;         // open now
         std::size_t sessions_opened = 0;  // connections made (failed ones too)
         std::size_t delivered = 0;
         std::size_t failed = 0;  // final results that are not delivered

@@ -12,7 +12,7 @@ Mailer::Engine::Engine(asio::any_io_executor executor, MailerOptions opts,
                        std::unique_ptr<asio::io_context> io)
     : options(std::move(opts)),
       own_io(std::move(io)),
-      strand(asio::make_strand(std::move(executor))),
+      strand(std::move(executor)),
       limiter(options.rate) {
     options.max_sessions = std::max<std::size_t>(1, options.max_sessions);
     options.batch = std::max<std::size_t>(1, options.batch);
@@ -107,10 +107,8 @@ void Mailer::Engine::finish(const JobPtr& job, std::error_code not_taken) {
     }
     (job->result.delivered() ? stat_delivered : stat_failed)++;
     job->backoff.reset();
-    asio::post(strand.get_inner_executor(),
-               [h = std::move(job->handler), ec = not_taken, r = std::move(job->result)]() mutable {
-                   h(ec, std::move(r));
-               });
+    asio::post(strand, [h = std::move(job->handler), ec = not_taken,
+                        r = std::move(job->result)]() mutable { h(ec, std::move(r)); });
 }
 
 // Ends everything not yet handed to a session with `ec`, in its result.
@@ -197,7 +195,7 @@ void Mailer::Engine::maybe_closed() {
         return;
     }
     for (auto& h : close_handlers) {
-        asio::post(strand.get_inner_executor(), [h = std::move(h)]() mutable { h(); });
+        asio::post(strand, [h = std::move(h)]() mutable { h(); });
     }
     close_handlers.clear();
 }

@@ -1,13 +1,13 @@
-// The Mailer's state and its sessions. Everything here runs on one strand:
-// the public methods post into it, the session coroutines run on it, so no
-// member needs a lock (the counters behind stats() are atomics).
+// The Mailer's state and its sessions. Everything here runs on one
+// single-threaded executor: the public methods post into it, the session
+// coroutines run on it, so no member needs a lock (the counters behind
+// stats() are atomics).
 #pragma once
 
 #include <asio/awaitable.hpp>
 #include <asio/executor_work_guard.hpp>
 #include <asio/io_context.hpp>
 #include <asio/steady_timer.hpp>
-#include <asio/strand.hpp>
 #include <atomic>
 #include <deque>
 #include <list>
@@ -21,7 +21,12 @@
 
 namespace smtpkit::mailer {
 
-using Strand = asio::strand<asio::any_io_executor>;
+// Not an asio::strand: Asio 1.22 frees a strand held inside an
+// any_io_executor too early (a use-after-free seen under valgrind when the
+// Client, timers and coroutines all held one), so the engine runs on a
+// single-threaded executor instead (Mailer's own thread, or one the caller
+// runs from one thread).
+using Strand = asio::any_io_executor;
 using SendHandler = detail::UniqueHandler<std::error_code, MailResult>;
 using CloseHandler = detail::UniqueHandler<>;
 
@@ -87,7 +92,8 @@ struct Mailer::Engine : std::enable_shared_from_this<Mailer::Engine> {
 
     // --- sessions (session.cpp) -------------------------------------------------
     void spawn_session();
-    static asio::awaitable<void> run_session(std::shared_ptr<Engine> self, std::size_t id);
+    static asio::awaitable<void> run_session(std::shared_ptr<Engine> self,
+                                             std::shared_ptr<Client> client);
 
     MailerOptions options;
     std::unique_ptr<asio::io_context> own_io;  // Mailer(): the thread's context

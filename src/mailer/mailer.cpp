@@ -45,7 +45,7 @@ Mailer::~Mailer() {
 }
 
 asio::any_io_executor Mailer::get_executor() const noexcept {
-    return engine_->strand.get_inner_executor();
+    return engine_->strand;
 }
 
 void Mailer::start_send(OutgoingMessage message, SendHandler handler, QueueFull when_full) {
@@ -66,8 +66,7 @@ namespace {
 
 // A blocking call from the Mailer's own thread would wait for itself.
 bool on_own_thread(const Mailer::Engine& e) {
-    return e.strand.running_in_this_thread() ||
-           (e.thread.joinable() && e.thread.get_id() == std::this_thread::get_id());
+    return e.thread.joinable() && e.thread.get_id() == std::this_thread::get_id();
 }
 
 }  // namespace

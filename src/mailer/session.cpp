@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
+#include <asio/post.hpp>
 #include <asio/redirect_error.hpp>
 #include <asio/use_awaitable.hpp>
 
@@ -29,6 +30,13 @@ asio::awaitable<bool> wait_for(Engine& e, asio::steady_timer& timer, mailer::Clo
     co_return me.woken || ec == asio::error::operation_aborted;
 }
 
+// Leaves the Client's completion before going on: its handler may resume
+// this coroutine inline (same strand), and the session must not start the
+// next operation, or end and destroy the Client, inside it.
+asio::awaitable<void> step_out(Engine& e) {
+    co_await asio::post(e.strand, use_awaitable);
+}
+
 ConnectOptions session_options(const MailerOptions& o) {
     ConnectOptions c = o.server.options;
     // Steps of one session may resume on any thread of the executor.
@@ -40,14 +48,17 @@ ConnectOptions session_options(const MailerOptions& o) {
 asio::awaitable<std::error_code> open_session(Engine& e, Client& client) {
     std::error_code ec;
     client.attach_thread();
-    co_await client.async_connect(e.options.server.host, e.options.server.port,
-                                  session_options(e.options),
+    const ConnectOptions options = session_options(e.options);
+    const std::string& host = e.options.server.host;
+    co_await client.async_connect(host, e.options.server.port, options,
                                   asio::redirect_error(use_awaitable, ec));
+    co_await step_out(e);
     if (!ec && e.options.server.credentials) {
         const Credentials& c = *e.options.server.credentials;
         client.attach_thread();
         co_await client.async_authenticate(c.user, c.secret, c.mechanism,
                                            asio::redirect_error(use_awaitable, ec));
+        co_await step_out(e);
     }
     co_return ec;
 }
@@ -62,6 +73,7 @@ asio::awaitable<void> end_session(Engine& e, Client& client) {
         client.disconnect(ec);
     } else {
         co_await client.async_quit(asio::redirect_error(use_awaitable, ec));
+        co_await step_out(e);
     }
 }
 
@@ -96,6 +108,7 @@ asio::awaitable<void> send_batch(Engine& e, Client& client, const std::vector<Jo
     std::error_code ec;
     std::vector<SendResult> results = co_await client.async_send_many(
         std::move(messages), asio::redirect_error(use_awaitable, ec));
+    co_await step_out(e);
     std::erase(e.busy_clients, &client);
     for (std::size_t i = 0; i < batch.size(); ++i) {
         MailAttempt a;
@@ -128,67 +141,86 @@ std::size_t room(const Engine& e, std::size_t sent_on_session) {
 void Mailer::Engine::spawn_session() {
     ++live_sessions;
     publish();
-    asio::co_spawn(strand, run_session(shared_from_this(), live_sessions), asio::detached);
+    auto client = std::make_shared<Client>(strand);
+    // The end of a session (also by an exception: no memory) is handled
+    // here, outside the coroutine, which the Client outlives.
+    asio::co_spawn(strand, run_session(shared_from_this(), client),
+                   [self = shared_from_this(), client](std::exception_ptr failure) {
+                       if (failure) {
+                           drop(*client);
+                       }
+                       --self->live_sessions;
+                       self->kick();
+                       self->maybe_closed();
+                   });
 }
 
-asio::awaitable<void> Mailer::Engine::run_session(std::shared_ptr<Engine> self, std::size_t) {
+asio::awaitable<void> Mailer::Engine::run_session(std::shared_ptr<Engine> self,
+                                                  std::shared_ptr<Client> owned) {
     Engine& e = *self;
-    Client client(asio::any_io_executor(e.strand));
+    Client& client = *owned;
     asio::steady_timer timer(e.strand);
     std::size_t sent = 0;
     std::size_t session = 0;
-    try {
-        while (!e.cancelling) {
-            if (!e.has_work()) {
-                if (!e.accepting || !co_await wait_for(e, timer, e.options.idle_timeout)) {
-                    break;  // closing with nothing queued, or idle too long
-                }
-                continue;
+    // (No co_await inside conditions or with temporaries: g++ 12 miscompiles
+    // some of those in coroutines.)
+    while (!e.cancelling) {
+        if (!e.has_work()) {
+            if (!e.accepting) {
+                break;  // closing, nothing queued
             }
-            if (!client.connected() && !e.may_connect()) {
-                co_await wait_for(e, timer, e.options.idle_timeout);
-                continue;
+            const mailer::Clock::duration idle = e.options.idle_timeout;
+            const bool woken = co_await wait_for(e, timer, idle);
+            if (!woken) {
+                break;  // idle too long
             }
-            const std::size_t tokens = e.limiter.take(room(e, sent));
-            if (tokens == 0) {
-                co_await wait_for(e, timer, e.limiter.wait());
-                continue;
-            }
-            std::vector<JobPtr> batch = e.take(tokens);
-            e.limiter.give_back(tokens - batch.size());
-            if (client.connected() && (client.attach_thread(), client.input_pending())) {
-                // The server spoke unasked while the session was idle (a 421
-                // before it closes): a new session rather than a lost attempt.
-                drop(client);
-            }
-            if (!client.connected()) {
-                session = ++e.session_serial;
-                e.stat_opened = e.session_serial;
-                sent = 0;
-                if (const std::error_code ec = co_await open_session(e, client)) {
-                    const Reply reply = client.last_reply();
-                    drop(client);
-                    e.limiter.give_back(batch.size());  // nothing was sent
-                    e.setup_failed();
-                    settle_setup_failure(e, batch, ec, reply, session);
-                    continue;
-                }
-                e.setup_succeeded();
-            }
-            co_await send_batch(e, client, batch, session);
-            sent += batch.size();
-            const std::size_t cap = e.options.max_messages_per_session;
-            if (client.connected() && cap > 0 && sent >= cap) {
-                co_await end_session(e, client);  // its quota: the next batch opens another
-            }
+            continue;
         }
-        co_await end_session(e, client);
-    } catch (const std::exception&) {
-        drop(client);  // no memory: give the session up, the others go on
+        if (!client.connected() && !e.may_connect()) {
+            const mailer::Clock::duration idle = e.options.idle_timeout;
+            co_await wait_for(e, timer, idle);
+            continue;
+        }
+        // A session that has said QUIT starts its quota afresh.
+        const std::size_t tokens = e.limiter.take(room(e, client.connected() ? sent : 0));
+        if (tokens == 0) {
+            const mailer::Clock::duration until_token = e.limiter.wait();
+            co_await wait_for(e, timer, until_token);
+            continue;
+        }
+        std::vector<JobPtr> batch = e.take(tokens);
+        e.limiter.give_back(tokens - batch.size());
+        if (client.connected() && (client.attach_thread(), client.input_pending())) {
+            // The server spoke unasked while the session was idle (a 421
+            // before it closes): a new session rather than a lost attempt.
+            drop(client);
+        }
+        if (!client.connected()) {
+            session = ++e.session_serial;
+            e.stat_opened = e.session_serial;
+            sent = 0;
+            e.busy_clients.push_back(&client);  // close(cancel) stops a slow set-up too
+            const std::error_code ec = co_await open_session(e, client);
+            std::erase(e.busy_clients, &client);
+            if (ec) {
+                // (Not a reply left from an earlier session.)
+                const Reply reply = client.last_reply().positive() ? Reply{} : client.last_reply();
+                drop(client);
+                e.limiter.give_back(batch.size());  // nothing was sent
+                e.setup_failed();
+                settle_setup_failure(e, batch, ec, reply, session);
+                continue;
+            }
+            e.setup_succeeded();
+        }
+        co_await send_batch(e, client, batch, session);
+        sent += batch.size();
+        const std::size_t cap = e.options.max_messages_per_session;
+        if (client.connected() && cap > 0 && sent >= cap) {
+            co_await end_session(e, client);  // its quota: the next batch opens another
+        }
     }
-    --e.live_sessions;
-    e.kick();
-    e.maybe_closed();
+    co_await end_session(e, client);
 }
 
 }  // namespace smtpkit

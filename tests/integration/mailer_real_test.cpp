@@ -58,13 +58,15 @@ class ServerOnPort {
     ChildProcess process_;
 };
 
+// One file per message (-d), in a directory per second so that the random
+// part of the names cannot collide across thousands of messages.
 ServerOnPort smtp_sink() {
     return ServerOnPort("mailer-sink", [](std::uint16_t port, const std::filesystem::path& dir) {
         return std::vector<std::string>{"/usr/sbin/smtp-sink",
                                         "-u",
                                         "nobody",
-                                        "-D",
-                                        (dir / "dump").string(),
+                                        "-d",
+                                        (dir / "dump" / "%H%M%S" / "m.").string(),
                                         "127.0.0.1:" + std::to_string(port),
                                         "256"};
     });
@@ -131,8 +133,8 @@ TEST(MailerReal, ManyMessagesThroughTenSessionsWithAQuotaNoneLostOrDuplicated) {
     const Mailer::Stats s = mailer.stats();
     EXPECT_GE(s.sessions_opened, count / 100) << "a new session after each 100 messages";
     std::map<std::string, std::size_t> seen;
-    for (const auto& f : std::filesystem::directory_iterator(sink.dir())) {
-        if (f.path().filename().string().starts_with("dump")) {
+    for (const auto& f : std::filesystem::recursive_directory_iterator(sink.dir() / "dump")) {
+        if (f.is_regular_file()) {
             for (const auto& [subject, n] : subjects_in(read_file(f.path()))) {
                 seen[subject] += n;
             }

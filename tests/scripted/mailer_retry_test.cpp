@@ -62,7 +62,7 @@ TEST(MailerRetry, ARefusedRecipientIsFinalToo) {
     Script s = mailer_prologue();
     s.expect("MAIL FROM:").expect("RCPT TO:").expect("DATA");
     s.send("250 2.1.0 ok\r\n550 5.1.1 no such user\r\n554 5.5.1 no valid recipients\r\n");
-    s.quit();
+    s.expect("RSET").send("250 2.0.0 ok\r\n").quit();
     ScriptServer server(s);
     Mailer mailer(mailer_options(server.port()));
     const MailResult r = mailer.send(mailer_envelope(), message());
@@ -70,7 +70,9 @@ TEST(MailerRetry, ARefusedRecipientIsFinalToo) {
     expect_server_done(server);
     EXPECT_EQ(r.error, error::no_valid_recipients);
     ASSERT_EQ(r.attempts.size(), 1u);
-    EXPECT_EQ(r.attempts[0].reply.code, 550);
+    EXPECT_EQ(r.attempts[0].reply.code, 554);
+    ASSERT_EQ(r.attempts[0].result.recipients.size(), 1u);
+    EXPECT_EQ(r.attempts[0].result.recipients[0].reply.code, 550);
 }
 
 // The connection is lost after the end of data: the server may have the
