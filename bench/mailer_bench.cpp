@@ -21,12 +21,14 @@ int main(int argc, char** argv) {
     o.queue_capacity = 10000;
     const std::size_t count = std::stoul(argv[3]);
     std::vector<smtpkit::OutgoingMessage> messages;
+    smtpkit::Envelope envelope;
+    envelope.from = "bench@example.com";
+    envelope.to.push_back(smtpkit::Recipient{"sink@example.com"});
     for (std::size_t i = 0; i < count; ++i) {
         messages.push_back(
-            {smtpkit::Envelope{"bench@example.com", {{"sink@example.com"}}},
-             smtpkit::MessageSource::from_string(
-                 "Subject: throughput " + std::to_string(i) +
-                 "\r\n\r\nA benchmark message.\r\nIt has a few lines of text.\r\n")});
+            {envelope, smtpkit::MessageSource::from_string(
+                           "Subject: throughput " + std::to_string(i) +
+                           "\r\n\r\nA benchmark message.\r\nIt has a few lines of text.\r\n")});
     }
     smtpkit::Mailer mailer(o);
     const auto start = std::chrono::steady_clock::now();
