@@ -8,7 +8,7 @@ ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc)
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build test demo fuzz fuzz-build sanitize tsan bench install clean lint
+.PHONY: all deps build test demo fuzz fuzz-build sanitize tsan bench bench-mailer mailer-soak install clean lint
 
 all: build
 
@@ -66,6 +66,22 @@ bench: deps
 	$(BENCH_BUILD)/bench/smtpkit_bench_core
 	bash bench/send_throughput.sh $(BENCH_BUILD)/smtpkit
 	bash bench/large_attachment.sh $(BENCH_BUILD)/bench/smtpkit_bench_large_attachment 1024
+
+# The Mailer's long run: 10,000 messages through 10 sessions with a quota of
+# 100 (so 100 sessions opened in all) to smtp-sink, each counted
+# once at the sink. `make test` runs the same test with 2,000.
+MAILER_MESSAGES ?= 10000
+mailer-soak: build
+	SMTPKIT_MAILER_MESSAGES=$(MAILER_MESSAGES) $(BUILD)/tests/integration_tests \
+	    --gtest_filter='MailerReal.ManyMessages*'
+
+# The Mailer's messages/s with 1, 10 and 100 sessions against smtp-sink, beside
+# nodemailer's pool when npm can install it (bench/mailer_throughput.sh).
+bench-mailer: deps
+	cmake -S . -B $(BENCH_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DSMTPKIT_TESTS=OFF \
+	    -DSMTPKIT_WERROR=OFF -DSMTPKIT_BENCH=ON
+	cmake --build $(BENCH_BUILD) -j $(JOBS) --target smtpkit_bench_mailer
+	bash bench/mailer_throughput.sh $(BENCH_BUILD)/bench/smtpkit_bench_mailer
 
 # The in-process client/server tests under ThreadSanitizer (g++, -Wno-tsan).
 TSAN_BUILD ?= build-tsan

@@ -9,7 +9,7 @@ packages=(
   libasio-dev libssl-dev openssl libidn2-dev libidn-dev libcli11-dev nlohmann-json3-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   clang-format clang-tidy
-  libtomlplusplus-dev bsd-mailx bsdutils
+  libtomlplusplus-dev bsd-mailx bsdutils groff-base
   postfix python3-aiosmtpd dovecot-core microsocks dante-server tinyproxy ca-certificates
 )
 

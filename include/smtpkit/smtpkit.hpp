@@ -8,6 +8,7 @@
 #include "smtpkit/events.hpp"
 #include "smtpkit/header_field.hpp"
 #include "smtpkit/header_reader.hpp"
+#include "smtpkit/mailer.hpp"
 #include "smtpkit/message.hpp"
 #include "smtpkit/message_source.hpp"
 #include "smtpkit/options.hpp"
