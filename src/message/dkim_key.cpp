@@ -1,9 +1,8 @@
 // DkimKey: a PEM private key through OpenSSL's decoders, checked for a type
 // DKIM can use, and the signing operation over it (no crypto of our own).
-#include <openssl/bio.h>
 #include <openssl/crypto.h>
+#include <openssl/decoder.h>
 #include <openssl/err.h>
-#include <openssl/pem.h>
 #include <openssl/x509.h>
 
 #include <algorithm>
@@ -23,8 +22,28 @@ constexpr int min_rsa_bits = 1024;                 // RFC 8301 3.2
 
 // Never prompts on a terminal for an encrypted key's passphrase: such a key
 // fails to load (dkim_key_unreadable) instead.
-int no_passphrase(char*, int, int, void*) {
+int no_passphrase(char*, std::size_t, std::size_t*, const OSSL_PARAM*, void*) {
     return 0;
+}
+
+// A private key from PEM (PKCS#8 or the type's own form), through OpenSSL's
+// decoders (no BIO: the message layer has no I/O); nullptr when there is none.
+EVP_PKEY* decode_private_key(std::string_view pem) {
+    EVP_PKEY* pkey = nullptr;
+    std::unique_ptr<OSSL_DECODER_CTX, decltype(&OSSL_DECODER_CTX_free)> ctx(
+        OSSL_DECODER_CTX_new_for_pkey(&pkey, "PEM", nullptr, nullptr, EVP_PKEY_KEYPAIR, nullptr,
+                                      nullptr),
+        &OSSL_DECODER_CTX_free);
+    if (!ctx || OSSL_DECODER_CTX_set_passphrase_cb(ctx.get(), &no_passphrase, nullptr) != 1) {
+        return nullptr;
+    }
+    const auto* data = reinterpret_cast<const unsigned char*>(pem.data());
+    std::size_t size = std::min(pem.size(), max_key_file);
+    if (OSSL_DECODER_from_data(ctx.get(), &data, &size) != 1) {
+        EVP_PKEY_free(pkey);
+        return nullptr;
+    }
+    return pkey;
 }
 
 // OpenSSL says no private key; a public key or a certificate is a common
@@ -61,12 +80,7 @@ bool read_small_file(const std::filesystem::path& path, std::string& out) {
 
 DkimKey DkimKey::from_pem(std::string_view pem, std::error_code& ec) {
     ec.clear();
-    std::unique_ptr<BIO, decltype(&BIO_free)> bio(
-        BIO_new_mem_buf(pem.data(),
-                        static_cast<int>(std::min<std::size_t>(pem.size(), max_key_file))),
-        &BIO_free);
-    EVP_PKEY* pkey =
-        bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, &no_passphrase, nullptr) : nullptr;
+    EVP_PKEY* pkey = decode_private_key(pem);
     ERR_clear_error();  // the reason is ours to give; leave no stale OpenSSL errors
     if (pkey == nullptr) {
         ec = make_error_code(looks_public(pem) ? error::dkim_key_not_private
