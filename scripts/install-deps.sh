@@ -10,6 +10,7 @@ packages=(
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   libtomlplusplus-dev
   postfix python3-aiosmtpd dovecot-core microsocks dante-server tinyproxy ca-certificates
+  python3-dkim opendkim-tools
 )
 
 missing=()
