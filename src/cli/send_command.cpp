@@ -255,9 +255,14 @@ void deliver(const SendOptions& o, const Envelope& envelope, const Content& cont
     }
     out.stage = Stage::send;
     // A composed message is rendered for this server (8BITMIME, SMTPUTF8).
-    const MessageSource message =
+    MessageSource message =
         content.file ? *content.file
                      : content.composed->source(client.render_options(*content.composed));
+    if (!apply_dkim(o.dkim, message, out)) {
+        std::error_code ignored;
+        client.quit(ignored);
+        return;
+    }
     if (o.transfer.repeat > 1) {
         send_repeated(client, envelope, message, static_cast<std::size_t>(o.transfer.repeat), out);
     } else {
@@ -373,6 +378,7 @@ void add_send_flags(CLI::App& cmd, SendOptions& o) {
     cmd.add_flag("--no-extended", o.no_extended, "HELO only, no ESMTP extensions");
     add_tls_flags(cmd, o.tls, o.port, o.server, true);
     add_transfer_flags(cmd, o.transfer, o.tls, o.port, o.server);
+    add_dkim_flags(cmd, o.dkim);
     add_auth_flags(cmd, o.auth, o.tls);
     add_proxy_flags(cmd, o.proxy);
     cmd.add_flag("--trace", o.trace, "Print the SMTP dialogue on stderr");

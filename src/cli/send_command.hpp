@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cli/auth_flags.hpp"
+#include "cli/dkim_flags.hpp"
 #include "cli/proxy_flags.hpp"
 #include "cli/send_outcome.hpp"
 #include "cli/subcommand.hpp"
@@ -32,6 +33,7 @@ struct SendOptions {
     TransferFlags transfer;
     AuthFlags auth;
     ProxyFlags proxy;
+    DkimFlags dkim;
 };
 
 Subcommand add_send_command(CLI::App& tool);
