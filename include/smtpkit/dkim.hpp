@@ -5,15 +5,17 @@
 //   smtpkit::DkimSigner signer(key, "example.com", "mail2025");  // d= and s=
 //   client.send(message.envelope(), signer.sign(message));
 //
-// Why these names: DkimSigner is what MimeKit calls its signer (its
-// Domain, Selector, AgentOrUserIdentifier, HeaderCanonicalizationAlgorithm
-// and BodyCanonicalizationAlgorithm are domain(), selector(), identity() and
-// canonicalization() here), and lettre's DkimSigningKey / DkimConfig split
-// the key from the settings as DkimKey / DkimSigner do. sign() returns a
+// Why these names: DkimSigner is what MimeKit calls its signer (its Domain
+// and Selector are the constructor's arguments here; AgentOrUserIdentifier
+// and Header/BodyCanonicalizationAlgorithm are identity() and
+// canonicalization()), and lettre's DkimSigningKey / DkimConfig split the
+// key from the settings as DkimKey / DkimSigner do. sign() returns a
 // MessageSource rather than altering a Message because a signature covers
 // octets, not a message's structure: the same call signs a composed Message
-// (rendered with the RenderOptions given, which the signature then fixes),
-// a message file and a string alike, and the client sends the result as any
+// (rendered with the RenderOptions given, which the signature then fixes:
+// the defaults suit every server; client.render_options(message) gives
+// 8bit bodies and SMTPUTF8 where the connected server offers them), a
+// message file and a string alike, and the client sends the result as any
 // other source.
 //
 // Streaming: sign() reads the message once, hashing the body as it passes
