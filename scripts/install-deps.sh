@@ -11,6 +11,7 @@ packages=(
   clang-format clang-tidy
   libtomlplusplus-dev bsd-mailx bsdutils groff-base
   postfix python3-aiosmtpd dovecot-core microsocks dante-server tinyproxy ca-certificates
+  python3-dkim opendkim-tools
 )
 
 missing=()

@@ -124,6 +124,15 @@ enum class error {
     proxy_command_not_supported,  // SOCKS5 reply 7: no CONNECT
     proxy_address_type_not_supported,  // SOCKS5 reply 8
     proxy_refused,                     // any other SOCKS5 reply or non-2xx HTTP status
+
+    // --- DKIM signing (smtpkit/dkim.hpp; the caller's input) ---
+    dkim_key_unreadable,          // no such key file, or no unencrypted PEM private key in it
+    dkim_key_not_private,         // a public key or certificate where the private key belongs
+    dkim_key_unsupported,         // neither RSA (1024 bits or more) nor Ed25519
+    dkim_invalid_settings,        // a bad d= domain, s= selector or i= identity
+    dkim_no_from,                 // the message has no From field to sign
+    dkim_source_not_restartable,  // a one-shot source: signing reads the message twice
+    dkim_signing_failed,          // OpenSSL could not sign with the key
 };
 
 const std::error_category& error_category() noexcept;

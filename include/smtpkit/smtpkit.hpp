@@ -3,6 +3,7 @@
 
 #include "smtpkit/address.hpp"
 #include "smtpkit/client.hpp"
+#include "smtpkit/dkim.hpp"
 #include "smtpkit/envelope.hpp"
 #include "smtpkit/error.hpp"
 #include "smtpkit/events.hpp"

@@ -75,6 +75,11 @@ void send_all(Session& session, const SendOptions& o, const std::vector<PlannedM
               SendOutcome& out) {
     Client& client = session.client();
     std::vector<OutgoingMessage> messages = outgoing_messages(client, plan, o.transfer);
+    for (OutgoingMessage& m : messages) {
+        if (!apply_dkim(o.dkim, m.message, out)) {
+            return;  // the key, the settings or the message: said in `out`
+        }
+    }
     const ProgressBar progress(client, messages.size(), progress_allowed(o.quiet), std::cerr);
     if (messages.size() > 1) {
         send_batch(client, std::move(messages), out);
@@ -195,6 +200,7 @@ void add_send_flags(CLI::App& cmd, SendOptions& o) {
     cmd.add_flag("--no-extended", o.no_extended, "HELO only, no ESMTP extensions");
     cmd.add_flag("--quiet,-q", o.quiet, "No summary on stdout and no progress bar");
     add_transfer_flags(cmd, o.transfer);
+    add_dkim_flags(cmd, o.dkim);
     cmd.footer(send_help + cmd.get_footer() + "\n\n" +
                exit_status_help({0, 64, 65, 66, 68, 69, 70, 75, 76, 77, 78}));
     cmd.final_callback([&cmd, &o] { settle(cmd, o); });

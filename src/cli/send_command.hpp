@@ -9,6 +9,7 @@
 
 #include "cli/compose_flags.hpp"
 #include "cli/connection_flags.hpp"
+#include "cli/dkim_flags.hpp"
 #include "cli/send_outcome.hpp"
 #include "cli/subcommand.hpp"
 #include "cli/transfer_flags.hpp"
@@ -25,6 +26,7 @@ struct SendOptions {
     bool no_extended = false;
     bool quiet = false;
     TransferFlags transfer;
+    DkimFlags dkim;
 };
 
 Subcommand add_send_command(CLI::App& tool);

@@ -171,6 +171,16 @@ DWORD for_extensions_and_proxies(error e) noexcept {
         case error::proxy_address_type_not_supported:
         case error::proxy_refused:
             return ST_ERROR_PROXY_REFUSED;
+        case error::dkim_key_unreadable:
+        case error::dkim_key_not_private:
+        case error::dkim_key_unsupported:
+        case error::dkim_signing_failed:
+            return ST_ERROR_SECURITY_SETUP_FAILED;
+        case error::dkim_invalid_settings:
+            return ST_ERROR_INVALID_PARAMETER;
+        case error::dkim_no_from:
+        case error::dkim_source_not_restartable:
+            return ST_ERROR_INVALID_MESSAGE;
         default:
             return 0;
     }

@@ -228,6 +228,23 @@ constexpr std::array kRows{
         "the proxy does not support the destination's address type"},
     Row{error::proxy_refused, "proxy_refused", kNeither,
         "the proxy refused to open the tunnel"},
+    Row{error::dkim_key_unreadable, "dkim_key_unreadable", kMisuse,
+        "the DKIM key could not be read: the file is missing or unreadable, or holds no "
+        "unencrypted PEM private key"},
+    Row{error::dkim_key_not_private, "dkim_key_not_private", kMisuse,
+        "the DKIM key is a public key or a certificate: signing needs the private key"},
+    Row{error::dkim_key_unsupported, "dkim_key_unsupported", kMisuse,
+        "the DKIM key is of an unsupported type: use RSA (1024 bits or more) or Ed25519"},
+    Row{error::dkim_invalid_settings, "dkim_invalid_settings", kMisuse,
+        "the DKIM domain, selector or identity is not valid (ASCII domain names; the identity "
+        "must be in the signing domain or below it)"},
+    Row{error::dkim_no_from, "dkim_no_from", kMisuse,
+        "the message has no From header field, which a DKIM signature must cover"},
+    Row{error::dkim_source_not_restartable, "dkim_source_not_restartable", kMisuse,
+        "DKIM signing reads the message twice, and this source is a stream that can be read "
+        "once: sign a string, a file or an opener"},
+    Row{error::dkim_signing_failed, "dkim_signing_failed", kNeither,
+        "OpenSSL could not make the DKIM signature with this key"},
 };
 // clang-format on
 
@@ -240,7 +257,7 @@ constexpr bool rows_in_enum_order() {
     return true;
 }
 static_assert(rows_in_enum_order(), "one row per smtpkit::error, in the enum's order");
-static_assert(kRows.back().value == error::proxy_refused, "the last error has a row");
+static_assert(kRows.back().value == error::dkim_signing_failed, "the last error has a row");
 
 const Row* row_of(int value) noexcept {
     if (value < 1 || static_cast<std::size_t>(value) > kRows.size()) {

@@ -15,7 +15,7 @@ namespace {
 TEST(Error, EveryCodeHasItsOwnMessage) {
     std::set<std::string> seen;
     for (int v = static_cast<int>(error::reply_not_digits);
-         v <= static_cast<int>(error::proxy_refused); ++v) {
+         v <= static_cast<int>(error::dkim_signing_failed); ++v) {
         const std::string text = make_error_code(static_cast<error>(v)).message();
         EXPECT_NE(text, "unknown smtpkit error") << v;
         EXPECT_TRUE(seen.insert(text).second) << "two codes share: " << text;
@@ -132,11 +132,18 @@ const Expected kExpected[] = {
     {error::proxy_command_not_supported, false, true, false, false, false},
     {error::proxy_address_type_not_supported, false, true, false, false, false},
     {error::proxy_refused, false, false, false, false, false},
+    {error::dkim_key_unreadable, false, false, false, true, false},
+    {error::dkim_key_not_private, false, false, false, true, false},
+    {error::dkim_key_unsupported, false, false, false, true, false},
+    {error::dkim_invalid_settings, false, false, false, true, false},
+    {error::dkim_no_from, false, false, false, true, false},
+    {error::dkim_source_not_restartable, false, false, false, true, false},
+    {error::dkim_signing_failed, false, false, false, false, false},
 };
 // clang-format on
 
 TEST(Error, EveryErrorIsClassifiedAsDocumented) {
-    ASSERT_EQ(std::size(kExpected), static_cast<std::size_t>(error::proxy_refused))
+    ASSERT_EQ(std::size(kExpected), static_cast<std::size_t>(error::dkim_signing_failed))
         << "one row per error";
     for (std::size_t i = 0; i < std::size(kExpected); ++i) {
         const Expected& e = kExpected[i];
