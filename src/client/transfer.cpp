@@ -92,7 +92,11 @@ Awaitable<std::vector<SendResult>> Client::Impl::transfer(const std::vector<Job>
             break;
         }
     }
-    if (!session->usable()) {
+    // A session the server closed (421) after every message was decided is
+    // no error of this call: each message has its answer, and the next call
+    // finds the client disconnected.
+    const bool undecided = !pending.empty() || !job_of.empty();
+    if (!session->usable() && (session->failure() || undecided)) {
         session_ec =
             session->failure() ? session->failure() : make_error_code(error::not_connected);
     }

@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <iostream>
 #include <string>
 #include <vector>
 
@@ -344,6 +345,16 @@ TEST_P(FaultMatrix, BoundedExactAndRecovers) {
     }
     const std::size_t first_connection = (first_stored ? 1u : 0u) + (second_stored ? 1u : 0u);
     EXPECT_EQ(server.messages().size(), first_connection);
+
+    // One line per cell for docs/reliability.md (scripts/reliability_table.sh).
+    const char* calls[] = {"connect", "authenticate", "send", "second send", "quit", "-"};
+    std::cout << "matrix|" << name(step) << '|' << name(fault) << '|'
+              << calls[static_cast<int>(failed)] << '|'
+              << (!ec                                 ? std::string("-")
+                  : ec.category() == error_category() ? to_string(static_cast<error>(ec.value()))
+                                                      : ec.message())
+              << '|' << client.last_error_detail() << '|' << to_string(first.verdict) << '|'
+              << to_string(second.verdict) << '\n';
 
     // A 421 closed the session: the client knows it.
     if (fault == Fault::code_421 && failed != Call::none) {
