@@ -148,6 +148,7 @@ std::string plain_response(const std::string& user, const std::string& password)
 Script login_and_deliver(const std::string& password) {
     Script s = Script::esmtp({"AUTH PLAIN"});
     s.expect("AUTH PLAIN " + plain_response("me", password)).send("235 2.7.0 ok\r\n");
+    s.ehlo({"AUTH PLAIN"});  // asked again after the login
     s.expect("MAIL FROM:<me@example.com>")
         .send("250 ok\r\n")
         .expect("RCPT TO:<a@example.com>")

@@ -113,7 +113,10 @@ TEST_F(CliProbeSteps, AuthTrialsReportEachOfferedMechanism) {
     std::vector<Script> scripts;
     scripts.push_back(Script::esmtp({"AUTH PLAIN LOGIN"}).quit());  // the report's session
     Script plain_session = Script::esmtp({"AUTH PLAIN LOGIN"});
-    plain_session.expect("AUTH PLAIN " + plain).send("235 2.7.0 ok\r\n").quit();
+    plain_session.expect("AUTH PLAIN " + plain)
+        .send("235 2.7.0 ok\r\n")
+        .ehlo({"AUTH PLAIN LOGIN"})  // asked again after a login
+        .quit();
     scripts.push_back(plain_session);
     Script login_session = Script::esmtp({"AUTH PLAIN LOGIN"});
     login_session.expect("AUTH LOGIN").send("334 VXNlcm5hbWU6\r\n");
