@@ -218,6 +218,13 @@ TEST(SessionAuth, SecondAuthIsRefusedLocally) {
 
 // --- EHLO again after AUTH (the default) -------------------------------------
 
+// AUTH PLAIN sent, its line taken off the output.
+void start_plain_login(AuthHarness& h) {
+    h.session->authenticate(std::make_unique<ScriptedMechanism>(
+        sasl::Mechanism::plain, std::string("\0tim\0pw", 8), std::deque<std::string>{}));
+    h.written();
+}
+
 TEST(SessionAuth, SuccessAsksEhloAgainAndUsesWhatTheServerNowOffers) {
     AuthHarness h(true);
     EXPECT_FALSE(h.session->capabilities().dsn());
@@ -239,9 +246,7 @@ TEST(SessionAuth, SuccessAsksEhloAgainAndUsesWhatTheServerNowOffers) {
 
 TEST(SessionAuth, ARefusedEhloAfterAuthKeepsTheEarlierCapabilities) {
     AuthHarness h(true);
-    h.session->authenticate(std::make_unique<ScriptedMechanism>(
-        sasl::Mechanism::plain, std::string("\0tim\0pw", 8), std::deque<std::string>{}));
-    h.written();
+    start_plain_login(h);
     h.session->feed("235 ok\r\n");
     h.written();
     h.session->feed("502 5.5.1 not again\r\n");
@@ -254,9 +259,7 @@ TEST(SessionAuth, ARefusedEhloAfterAuthKeepsTheEarlierCapabilities) {
 
 TEST(SessionAuth, A421ToTheEhloAfterAuthEndsTheSession) {
     AuthHarness h(true);
-    h.session->authenticate(std::make_unique<ScriptedMechanism>(
-        sasl::Mechanism::plain, std::string("\0tim\0pw", 8), std::deque<std::string>{}));
-    h.written();
+    start_plain_login(h);
     h.session->feed("235 ok\r\n");
     h.written();
     h.session->feed("421 4.3.2 shutting down\r\n");
@@ -268,9 +271,7 @@ TEST(SessionAuth, A421ToTheEhloAfterAuthEndsTheSession) {
 
 TEST(SessionAuth, AFailedAuthAsksNoEhlo) {
     AuthHarness h(true);
-    h.session->authenticate(std::make_unique<ScriptedMechanism>(
-        sasl::Mechanism::plain, std::string("\0tim\0pw", 8), std::deque<std::string>{}));
-    h.written();
+    start_plain_login(h);
     h.session->feed("535 5.7.8 no\r\n");
     auto done = h.drain();
     ASSERT_TRUE(done && std::holds_alternative<OperationFailed>(*done));
