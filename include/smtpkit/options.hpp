@@ -121,6 +121,11 @@ struct ConnectOptions {
     // a silent direct connection. The host and port given to connect() stay
     // the destination: TLS verifies and names (SNI) that host.
     ProxyOptions proxy;
+    // Stop once the greeting is read: no EHLO/HELO, no STARTTLS. Nothing is
+    // sent but the QUIT of quit(); every other call fails, as the session
+    // never got ready. A banner check (swaks' --quit-after connect); with
+    // implicit TLS the handshake still comes first and is verified.
+    bool greeting_only = false;
 };
 
 // Port 0 means 25, or 465 with Security::implicit_tls.

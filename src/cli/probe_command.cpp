@@ -272,6 +272,8 @@ void settle(const CLI::App& cmd, ProbeOptions& o) {
 ConnectOptions probe_connect_options(const ProbeOptions& o) {
     ConnectOptions c = connect_options(o.connection);
     c.extended = true;  // the capabilities are the point
+    // --quit-after connect: the greeting and QUIT, nothing else on the wire.
+    c.greeting_only = o.quit_after == "connect";
     const bool before_tls = o.quit_after == "connect" || o.quit_after == "ehlo";
     if (before_tls && c.security != Security::implicit_tls) {
         // Stop before STARTTLS: a plaintext session, without the TLS settings

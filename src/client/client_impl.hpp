@@ -123,7 +123,7 @@ struct Client::Impl {
                                 const ProxyOptions& proxy, std::error_code& ec);
     Awaitable<void> handshake(const std::string& host, bool verify, bool implicit,
                               std::error_code& ec);
-    Awaitable<void> greet_and_hello(std::error_code& ec);
+    Awaitable<void> greet_and_hello(bool hello, std::error_code& ec);
     Awaitable<void> upgrade_with_starttls(const std::string& host, bool verify, bool required,
                                           std::error_code& ec);
 

@@ -76,9 +76,9 @@ Awaitable<void> Client::Impl::connect(std::string host, std::uint16_t port, Conn
         co_await handshake(host, plan.verify, true, ec);
     }
     if (!ec) {
-        co_await greet_and_hello(ec);
+        co_await greet_and_hello(!options.greeting_only, ec);
     }
-    if (!ec && plan.starttls) {
+    if (!ec && plan.starttls && !options.greeting_only) {
         co_await upgrade_with_starttls(host, plan.verify, plan.tls_required, ec);
     }
     if (ec) {
@@ -158,9 +158,9 @@ Awaitable<void> Client::Impl::handshake(const std::string& host, bool verify, bo
                                : "NOT verified (" + info.verify_result + ")"));
 }
 
-Awaitable<void> Client::Impl::greet_and_hello(std::error_code& ec) {
+Awaitable<void> Client::Impl::greet_and_hello(bool hello, std::error_code& ec) {
     protocol::Event done = co_await run(ec);
-    if (!ec && std::holds_alternative<protocol::Greeted>(done)) {
+    if (!ec && hello && std::holds_alternative<protocol::Greeted>(done)) {
         session->hello();
         co_await run(ec);
     }

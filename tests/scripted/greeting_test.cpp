@@ -116,5 +116,47 @@ TEST(Greeting, NoServerListening) {
     EXPECT_LT(watch.elapsed(), 2500ms);
 }
 
+// greeting_only: a banner check. The greeting is read and nothing goes to the
+// server but QUIT; whatever else is asked fails without a byte written.
+TEST(Greeting, GreetingOnlySendsNothingButQuit) {
+    ScriptServer server(Script().greet("220 mx.test ESMTP banner\r\n").quit());
+    Client client;
+    ConnectOptions options = esmtp_options();
+    options.greeting_only = true;
+    std::error_code ec;
+    client.connect("127.0.0.1", server.port(), options, ec);
+    ASSERT_FALSE(ec) << ec.message();
+    EXPECT_TRUE(client.connected());
+    EXPECT_EQ(client.greeting().code, 220);
+    EXPECT_TRUE(has_substr(client.greeting().text(), "banner"));
+    EXPECT_FALSE(client.opening().before_tls.has_value());
+    EXPECT_TRUE(client.capabilities().empty());
+    client.command("NOOP", ec);
+    EXPECT_TRUE(ec) << "a command before any EHLO went out";
+    client.quit(ec);
+    EXPECT_FALSE(ec) << ec.message();
+    expect_server_done(server);
+    EXPECT_EQ(server.lines(), (std::vector<std::string>{"QUIT"}));
+}
+
+// With TLS required on a STARTTLS port, greeting_only still sends no STARTTLS
+// (and nothing in clear text but QUIT): the session never becomes usable.
+TEST(Greeting, GreetingOnlyWithTlsRequiredSkipsStarttls) {
+    ScriptServer server(Script().greet().quit());
+    Client client;
+    ConnectOptions options;
+    options.timeout = 2s;
+    options.helo_name = helo_name;
+    options.greeting_only = true;
+    std::error_code ec;
+    client.connect("127.0.0.1", server.port(), options, ec);
+    ASSERT_FALSE(ec) << ec.message();
+    EXPECT_FALSE(client.security_info().active);
+    client.quit(ec);
+    EXPECT_FALSE(ec) << ec.message();
+    expect_server_done(server);
+    EXPECT_EQ(server.lines(), (std::vector<std::string>{"QUIT"}));
+}
+
 }  // namespace
 }  // namespace smtpkit::test
