@@ -2,6 +2,7 @@
 """Verifies a message's DKIM signatures with OpenDKIM's libopendkim.
 
 Usage: verify_opendkim.py MESSAGE KEYS
+       verify_opendkim.py --batch KEYS PATH...
 
 opendkim-testmsg (opendkim-tools) verifies only against the DNS, so this
 drives the library it is built on (libopendkim.so.11, installed with
@@ -9,8 +10,16 @@ opendkim-tools) directly, with the query method its own test suite uses:
 DKIM_QUERY_FILE, which reads "<selector>._domainkey.<domain> <record>"
 lines from KEYS. No network is used. Exit status 0 when dkim_eom() reports
 DKIM_STAT_OK, 1 otherwise (OpenDKIM's result string on stderr).
+
+--batch verifies many messages with one library handle, as
+verify_dkimpy.py --batch does (see there): each PATH a message file or a
+directory of them, stored mail with bare LF line ends read as CRLF, a line
+"FAIL <path>: <result>" for each message that fails, then "opendkim: N
+verified, M failed"; exit status 0 when M is 0 and N is not.
 """
 import ctypes
+import os
+import re
 import sys
 
 # libopendkim's dkim.h
@@ -39,28 +48,72 @@ def load_library():
     return lib
 
 
-def main():
-    message = open(sys.argv[1], "rb").read()
-    keys = sys.argv[2].encode()
+def open_library(keys):
+    """libopendkim with a handle that reads its keys from the file `keys`."""
     lib = load_library()
     handle = lib.dkim_init(None, None)
     method = ctypes.c_int(DKIM_QUERY_FILE)
     lib.dkim_options(handle, DKIM_OP_SETOPT, DKIM_OPTS_QUERYMETHOD, ctypes.byref(method),
                      ctypes.sizeof(method))
-    info = ctypes.create_string_buffer(keys)
-    lib.dkim_options(handle, DKIM_OP_SETOPT, DKIM_OPTS_QUERYINFO, info, len(keys))
+    info = ctypes.create_string_buffer(keys.encode())
+    lib.dkim_options(handle, DKIM_OP_SETOPT, DKIM_OPTS_QUERYINFO, info, len(info.value))
+    return lib, handle
+
+
+def check(lib, handle, message):
+    """None when dkim_eom() reports DKIM_STAT_OK, else OpenDKIM's reason."""
     status = ctypes.c_int(0)
     dkim = lib.dkim_verify(handle, b"smtpkit-test", None, ctypes.byref(status))
     if not dkim:
-        sys.stderr.write("opendkim: dkim_verify() failed: %d\n" % status.value)
-        return 1
+        return "dkim_verify() failed: %d" % status.value
     lib.dkim_chunk(dkim, message, len(message))
     lib.dkim_chunk(dkim, None, 0)
     result = lib.dkim_eom(dkim, None)
     lib.dkim_free(dkim)
-    lib.dkim_close(handle)
     if result != DKIM_STAT_OK:
-        sys.stderr.write("opendkim: %s\n" % lib.dkim_getresultstr(result).decode())
+        return lib.dkim_getresultstr(result).decode()
+    return None
+
+
+def message_files(paths):
+    for path in paths:
+        if os.path.isdir(path):
+            for top, _, names in sorted(os.walk(path)):
+                for name in sorted(names):
+                    yield os.path.join(top, name)
+        else:
+            yield path
+
+
+def batch(keys, paths):
+    lib, handle = open_library(keys)
+    verified = failed = 0
+    for path in message_files(paths):
+        with open(path, "rb") as f:
+            message = re.sub(rb"(?<!\r)\n", b"\r\n", f.read())
+        reason = check(lib, handle, message)
+        if reason is None:
+            verified += 1
+        else:
+            failed += 1
+            print("FAIL %s: %s" % (path, reason))
+    lib.dkim_close(handle)
+    print("opendkim: %d verified, %d failed" % (verified, failed))
+    return 0 if failed == 0 and verified else 1
+
+
+def main():
+    if len(sys.argv) >= 4 and sys.argv[1] == "--batch":
+        return batch(sys.argv[2], sys.argv[3:])
+    if len(sys.argv) != 3:
+        sys.stderr.write(__doc__)
+        return 2
+    message = open(sys.argv[1], "rb").read()
+    lib, handle = open_library(sys.argv[2])
+    reason = check(lib, handle, message)
+    lib.dkim_close(handle)
+    if reason is not None:
+        sys.stderr.write("opendkim: %s\n" % reason)
         return 1
     print("opendkim: pass")
     return 0
