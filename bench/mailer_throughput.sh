@@ -3,6 +3,7 @@
 # smtp-sink, each with a quota of 100 messages per session, beside
 # nodemailer's pool with the same settings (maxConnections, maxMessages) when
 # npm can install nodemailer (optional: skipped otherwise). Loopback only.
+# Medians of RUNS runs (default 3); the ratio is smtpkit's over nodemailer's.
 #
 #   bench/mailer_throughput.sh [BENCH_BINARY] [N]   (defaults: build/bench/smtpkit_bench_mailer, 5000)
 set -euo pipefail
@@ -47,12 +48,28 @@ JS
     )
 }
 
-printf '%-9s %18s %22s\n' sessions "smtpkit Mailer" "nodemailer pool"
+# Each figure is the median of RUNS runs (3 by default), the two clients
+# taking turns so that a busy moment of the machine falls on both.
+RUNS=${RUNS:-3}
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+printf '%-9s %26s %26s %8s\n' sessions "smtpkit Mailer msg/s" "nodemailer pool msg/s" ratio
 for sessions in 1 10 100; do
-    read -r ours ours_ok < <("$BIN" "$port" "$sessions" "$N")
-    theirs="-"
-    if [[ -n $node_dir ]]; then
-        read -r rate ok < <(nodemailer_rate "$sessions") && theirs="$rate msg/s ($ok ok)"
+    ours_runs=() theirs_runs=() ours_ok=0 theirs_ok="-"
+    for _ in $(seq "$RUNS"); do
+        read -r rate ours_ok < <("$BIN" "$port" "$sessions" "$N")
+        ours_runs+=("$rate")
+        if [[ -n $node_dir ]]; then
+            read -r rate theirs_ok < <(nodemailer_rate "$sessions")
+            theirs_runs+=("$rate")
+        fi
+    done
+    ours=$(printf '%s\n' "${ours_runs[@]}" | median)
+    theirs="-" ratio="-"
+    if ((${#theirs_runs[@]})); then
+        theirs=$(printf '%s\n' "${theirs_runs[@]}" | median)
+        ratio=$(awk -v a="$ours" -v b="$theirs" 'BEGIN { printf "%.1fx", a / b }')
     fi
-    printf '%-9s %18s %22s\n' "$sessions" "$ours msg/s ($ours_ok ok)" "$theirs"
+    printf '%-9s %26s %26s %8s\n' "$sessions" "$ours ($ours_ok/$N ok)" \
+        "$theirs ($theirs_ok/$N ok)" "$ratio"
 done
