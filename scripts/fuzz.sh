@@ -14,6 +14,9 @@ for bin in "$build"/tests/fuzz/fuzz_*; do
   mkdir -p "$work"
   cp -n "$root/tests/fuzz/corpus/$name/"* "$work/" 2>/dev/null || true
   echo "== fuzzing $name for ${seconds}s"
-  "$bin" -max_total_time="$seconds" -max_len=4096 -print_final_stats=1 "$work" || status=1
+  # A failing input is written next to the scratch corpus, not where the
+  # script was started.
+  "$bin" -max_total_time="$seconds" -max_len=4096 -print_final_stats=1 \
+      -artifact_prefix="$build/fuzz-work/$name-" "$work" || status=1
 done
 exit $status

@@ -92,8 +92,9 @@ class MimePart {
 
     MimePart& filename(std::string_view name);  // Content-Disposition filename (RFC 2231)
     MimePart& disposition(Disposition d);
-    // Content-ID without <>: what an HTML part names as "cid:<id>". Makes
-    // the part inline unless a disposition is set.
+    // Content-ID without <> (printable US-ASCII, no spaces): what an HTML
+    // part names as "cid:<id>". Makes the part inline unless a disposition
+    // is set.
     MimePart& content_id(std::string_view id);
     MimePart& description(std::string_view utf8);                     // Content-Description
     MimePart& header(std::string_view name, std::string_view value);  // any other field
@@ -134,8 +135,10 @@ class Message {
     Message& subject(std::string_view utf8);
     // Default: the time the message is rendered.
     Message& date(std::chrono::system_clock::time_point when);
-    // "<id@domain>" or "id@domain". Default: a random one in the domain of
-    // the first From address, the same each time this message is sent.
+    // "<id@domain>" or "id@domain": printable US-ASCII, no spaces (the same
+    // for in_reply_to() and references()). Default: a random one in the
+    // domain of the first From address, the same each time this message is
+    // sent.
     Message& message_id(std::string_view id);
     Message& in_reply_to(std::string_view id);
     Message& references(std::vector<std::string> ids);

@@ -2,6 +2,7 @@
 // (header_reader.hpp says which fields count when).
 #include <algorithm>
 #include <set>
+#include <string_view>
 #include <utility>
 
 #include "header_scan.hpp"
@@ -73,13 +74,26 @@ class Collector {
     const AddressListLimits& limits_;
 };
 
+// Where the domain starts: after the first '@' outside the local part's
+// quotes (a quoted local part, and an address literal, may hold '@' too).
+std::size_t domain_start(std::string_view address) {
+    std::size_t i = 0;
+    if (!address.empty() && address.front() == '"') {
+        for (i = 1; i < address.size() && address[i] != '"'; ++i) {
+            if (address[i] == '\\') {
+                ++i;
+            }
+        }
+    }
+    return std::min(address.find('@', i), address.size());
+}
+
 // The domain without regard to ASCII case, the local part exactly (RFC 5321
 // 2.4: only the receiving host may treat it as case-insensitive).
 std::string dedup_key(const std::string& address) {
     std::string key = address;
-    const std::size_t at = key.rfind('@');
-    std::transform(key.begin() + static_cast<std::ptrdiff_t>(at + 1), key.end(),
-                   key.begin() + static_cast<std::ptrdiff_t>(at + 1),
+    const auto at = static_cast<std::ptrdiff_t>(domain_start(key));
+    std::transform(key.begin() + at, key.end(), key.begin() + at,
                    [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; });
     return key;
 }

@@ -1,5 +1,7 @@
 #include "message/input_checks.hpp"
 
+#include <algorithm>
+
 #include "message/header_field.hpp"
 #include "smtpkit/error.hpp"
 
@@ -32,6 +34,16 @@ void require_field_name(std::string_view name) {
         refuse(error::invalid_header, name,
                "not a header field name (RFC 5322 3.6.8: printable US-ASCII but ':', at most "
                "76 octets)");
+    }
+}
+
+void require_id(std::string_view field, std::string_view id) {
+    const bool printable = std::all_of(
+        id.begin(), id.end(), [](char c) { return c > ' ' && c <= '~' && c != '<' && c != '>'; });
+    if (id.empty() || !printable) {
+        refuse(error::invalid_header, field,
+               "not an id (printable US-ASCII without spaces or <>, between the <> the field "
+               "puts around it)");
     }
 }
 

@@ -16,6 +16,10 @@ namespace smtpkit::message {
 void require_header_text(std::string_view field, std::string_view value);
 // Throws invalid_header unless `name` is an RFC 5322 field name.
 void require_field_name(std::string_view name);
+// A message or content id without its <>: throws invalid_header unless it
+// is printable US-ASCII other than '<' and '>' (no space). The fields that
+// carry ids are written in US-ASCII whatever the server takes.
+void require_id(std::string_view field, std::string_view id);
 // Parses an address list; throws invalid_address_list (or invalid_idn)
 // naming `field`.
 std::vector<Mailbox> require_addresses(std::string_view field, std::string_view list);

@@ -27,10 +27,7 @@ std::string bare_id(std::string_view field, std::string_view id) {
     if (id.size() >= 2 && id.front() == '<' && id.back() == '>') {
         id = id.substr(1, id.size() - 2);
     }
-    if (id.empty() || id.find_first_of("<> \t") != std::string_view::npos) {
-        throw system_error(make_error_code(error::invalid_header),
-                           std::string(field) + ": not a message id: " + std::string(id));
-    }
+    message::require_id(field, id);
     return std::string(id);
 }
 

@@ -146,10 +146,7 @@ MimePart& MimePart::disposition(Disposition d) {
 
 MimePart& MimePart::content_id(std::string_view id) {
     message::require_header_text("Content-ID", id);
-    if (id.find_first_of("<> \t") != std::string_view::npos || id.empty()) {
-        throw system_error(make_error_code(error::invalid_header),
-                           "Content-ID: give the id without <> or spaces: " + std::string(id));
-    }
+    message::require_id("Content-ID", id);
     own().content_id = id;
     return *this;
 }

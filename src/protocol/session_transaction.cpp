@@ -20,9 +20,12 @@ bool Session::can_begin_transaction() const {
     }
     // Only behind transactions whose content is all queued: a MAIL inside
     // an open DATA or BDAT would be part of the message or a nested MAIL.
+    // Nor behind the empty end of data that answers an unwanted 354: RSET
+    // follows its reply, and behind the next DATA it would be read as the
+    // first line of that message.
     for (const auto& tx : transactions_) {
         if (!tx.pipelined || tx.phase == Transaction::Phase::commands ||
-            tx.phase == Transaction::Phase::content) {
+            tx.phase == Transaction::Phase::content || tx.aborting_data) {
             return false;
         }
     }

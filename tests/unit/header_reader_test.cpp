@@ -360,6 +360,16 @@ TEST(HeaderRecipientsTest, EnvelopeRecipientsOnceEach) {
               (std::vector<std::string>{"a@X.org", "B@y.org", "b@y.org", "c@z.org"}));
 }
 
+// The domain is what follows the local part, whatever '@' it holds: the
+// whole of an address literal compares without case, and an '@' in a quoted
+// local part is no domain (found by fuzz_header_reader).
+TEST(HeaderRecipientsTest, EnvelopeRecipientsFindTheDomainAfterTheLocalPart) {
+    const HeaderRecipients r =
+        recipients_of("To: u@[X-Tag:a@b], u@[x-tag:a@b], \"A@B\"@x.org, \"a@b\"@X.ORG\r\n\r\n");
+    EXPECT_EQ(envelope_recipients(r),
+              (std::vector<std::string>{"u@[X-Tag:a@b]", "\"A@B\"@x.org", "\"a@b\"@X.ORG"}));
+}
+
 TEST(HeaderRecipientsTest, NoSenderIsNoGuess) {
     const HeaderRecipients r = recipients_of("To: b@y.org\r\nFrom:\r\n\r\n");
     EXPECT_EQ(r.from, std::nullopt);

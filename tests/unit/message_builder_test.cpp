@@ -321,6 +321,37 @@ TEST(MessageBuilder, InjectionIsRefusedBeforeAnythingIsBuilt) {
     EXPECT_TRUE(m.to().empty());
 }
 
+// Ids are written as they are, in US-ASCII whatever the server takes: an id
+// those fields cannot carry (8-bit, a control character) is refused when it
+// is set, not by an exception from rendering at send time (found by
+// fuzz_mime_builder).
+TEST(MessageBuilder, IdsTheFieldsCannotCarryAreRefusedWhenSet) {
+    Message m;
+    const auto refused = [](auto&& call) {
+        try {
+            call();
+            ADD_FAILURE() << "accepted";
+        } catch (const system_error& e) {
+            EXPECT_EQ(e.code(), error::invalid_header) << e.what();
+        }
+    };
+    refused([&] { m.message_id("<\xC3\xBC@example.org>"); });
+    refused([&] { m.in_reply_to("a\x01@example.org"); });
+    refused([&] { m.references({"ok@example.org", "b\x7F@example.org"}); });
+    MimePart part = MimePart::bytes("x", "image/png", "x.png");
+    refused([&] { part.content_id("l\xC3\xB6go@example.org"); });
+    refused([&] { part.content_id("logo\x1B@example.org"); });
+
+    m.from("a@example.com")
+        .to("b@example.org")
+        .message_id("<ok.1@example.org>")
+        .in_reply_to("orig!#$%&'*+-/=?^_`{|}~@[x]")
+        .html("<img src=\"cid:logo@x\">")
+        .embed(MimePart::bytes("x", "image/png", "x.png").content_id("logo@x"));
+    EXPECT_NO_THROW(m.to_string());
+    EXPECT_NO_THROW(m.to_string(RenderOptions{.smtputf8 = true, .eight_bit = true}));
+}
+
 TEST(MessageBuilder, ExtraHeadersAndThreadingFields) {
     Message m;
     m.from("a@example.com")

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -467,6 +468,46 @@ TEST(SessionMany, DataPathNextMessageRidesWithTheEndOfDataWhenAskedTo) {
     ASSERT_NE(h.result(second), nullptr);
     EXPECT_TRUE(h.result(second)->result.delivered());
     EXPECT_EQ(h.session->round_trips(), 4u) << "EHLO, first group, second group, last end";
+}
+
+// A 354 after every recipient was refused is answered with an empty end of
+// data, and RSET after its reply. The next message must not ride behind that
+// end of data: its DATA would come before the RSET, which the server would
+// then read as the first line of the message (found by fuzz_session).
+TEST(SessionMany, NothingRidesBehindTheEndOfDataOfAnUnwanted354) {
+    Harness h({"PIPELINING", "8BITMIME"}, 8, true);
+    const std::size_t first = h.begin(envelope({"a@example.net"}), text(1));
+    h.written();
+    h.feed("250 ok\r\n550 5.1.1 no such user\r\n354 go ahead anyway\r\n");
+    // The next message is begun as soon as the session allows, as the
+    // client's transfer loop does.
+    std::string wire;
+    std::optional<std::size_t> second;
+    const auto begin_when_allowed = [&] {
+        if (!second && h.session->can_begin_transaction()) {
+            second = h.begin(envelope({"b@example.net"}), text(1));
+        }
+        wire += h.written();
+    };
+    begin_when_allowed();
+    EXPECT_FALSE(second) << "not behind the empty end of data";
+    h.feed("554 5.5.1 no valid recipients\r\n");
+    begin_when_allowed();
+    EXPECT_FALSE(second) << "not before the RSET is answered";
+    h.feed("250 ok\r\n");
+    ASSERT_NE(h.result(first), nullptr);
+    EXPECT_EQ(h.result(first)->ec, error::no_valid_recipients);
+    begin_when_allowed();
+    ASSERT_TRUE(second);
+    h.feed("250 ok\r\n250 ok\r\n354 go\r\n");
+    h.session->send_chunk("2", true);
+    wire += h.written();
+    EXPECT_EQ(wire,
+              ".\r\nRSET\r\nMAIL FROM:<sender@example.com>\r\nRCPT TO:<b@example.net>\r\n"
+              "DATA\r\n2\r\n.\r\n");
+    h.feed("250 queued\r\n");
+    ASSERT_NE(h.result(*second), nullptr);
+    EXPECT_TRUE(h.result(*second)->result.delivered());
 }
 
 // Haraka's answer to a MAIL pipelined after the end of data: 503 to it and
