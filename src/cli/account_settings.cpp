@@ -30,6 +30,22 @@ std::optional<AccountSecret> secret_of(const Account& a) {
     return std::nullopt;
 }
 
+DkimFlags dkim_of(const Account& a) {
+    DkimFlags d;
+    if (a.dkim_key) {  // the config check makes selector and domain come with it
+        d.key_file = expand_home(a.dkim_key->value);
+        d.selector = a.dkim_selector->value;
+        d.domain = a.dkim_domain->value;
+    }
+    if (a.dkim_identity) {
+        d.identity = a.dkim_identity->value;
+    }
+    if (a.dkim_canonicalization) {
+        d.canonicalization = a.dkim_canonicalization->value;
+    }
+    return d;
+}
+
 }  // namespace
 
 std::string expand_home(const std::string& path) {
@@ -52,6 +68,7 @@ void apply_account(const Account& a, const CLI::App& cmd, ConnectionFlags& f) {
     fill(cmd, "--proxy", a.proxy, f.proxy.url);
     f.auth.account_secret = secret_of(a);
     f.account_from = a.from;
+    f.account_dkim = dkim_of(a);
 }
 
 }  // namespace smtpkit::cli

@@ -35,6 +35,11 @@ const std::vector<std::pair<std::string, StringField>>& string_fields() {
         {"password", &Account::password},
         {"from", &Account::from},
         {"proxy", &Account::proxy},
+        {"dkim_key", &Account::dkim_key},
+        {"dkim_selector", &Account::dkim_selector},
+        {"dkim_domain", &Account::dkim_domain},
+        {"dkim_identity", &Account::dkim_identity},
+        {"dkim_canonicalization", &Account::dkim_canonicalization},
     };
     return fields;
 }
@@ -84,6 +89,31 @@ Setting<int> read_port(const fs::path& file, const std::string& key, const toml:
     return {static_cast<int>(number->get()), file, line, key};
 }
 
+// DKIM: a key, a selector and a domain together (as the flags), the rest
+// only with them.
+void check_dkim(const Account& a) {
+    const std::optional<Setting<std::string>>* given = nullptr;
+    const std::optional<Setting<std::string>>* missing = nullptr;
+    for (const auto* s : {&a.dkim_key, &a.dkim_selector, &a.dkim_domain}) {
+        (*s ? given : missing) = s;
+    }
+    if (given != nullptr && missing != nullptr) {
+        fail(**given, "dkim_key, dkim_selector and dkim_domain go together");
+    }
+    for (const auto* s : {&a.dkim_identity, &a.dkim_canonicalization}) {
+        if (*s && given == nullptr) {
+            fail(**s, "needs dkim_key, dkim_selector and dkim_domain");
+        }
+    }
+    if (a.dkim_canonicalization && !std::set<std::string>{"relaxed/relaxed", "simple/simple",
+                                                          "relaxed/simple", "simple/relaxed"}
+                                        .count(a.dkim_canonicalization->value)) {
+        fail(*a.dkim_canonicalization,
+             "must be \"relaxed/relaxed\", \"simple/simple\", \"relaxed/simple\" or "
+             "\"simple/relaxed\"");
+    }
+}
+
 // What each value must look like; the first refusal is thrown.
 void check_values(const Account& a) {
     if (a.tls && !std::set<std::string>{"starttls", "implicit", "opportunistic", "none"}.count(
@@ -112,6 +142,7 @@ void check_values(const Account& a) {
             fail(*a.proxy, why);
         }
     }
+    check_dkim(a);
     const Setting<std::string>* source = nullptr;
     for (const auto* s : {&a.password_command, &a.password_file, &a.password_env, &a.password}) {
         if (!*s) {

@@ -12,6 +12,11 @@
 //                                         # or password = "..." (file mode 0600 only)
 //   from = "Me <me@example.com>"
 //   proxy = "socks5://127.0.0.1:1080"
+//   dkim_key = "~/.config/smtpkit/dkim.pem"  # sign what this account sends (DKIM)
+//   dkim_selector = "mail2026"              # with dkim_key: s=
+//   dkim_domain = "example.com"             # with dkim_key: d=
+//   dkim_identity = "me@example.com"        # optional: i=
+//   dkim_canonicalization = "relaxed/relaxed"  # optional, as --dkim-canonicalization
 //
 // Where: --config FILE alone when given; otherwise /etc/smtpkit.toml and then
 // $XDG_CONFIG_HOME/smtpkit/config.toml (~/.config/smtpkit/config.toml
@@ -62,7 +67,8 @@ struct Account {
     std::string name;
     std::filesystem::path file;
     std::optional<Setting<std::string>> server, tls, cafile, auth, user, password_command,
-        password_file, password_env, password, from, proxy;
+        password_file, password_env, password, from, proxy, dkim_key, dkim_selector, dkim_domain,
+        dkim_identity, dkim_canonicalization;
     std::optional<Setting<int>> port;
 };
 

@@ -18,6 +18,7 @@
 
 #include "cli/auth_flags.hpp"
 #include "cli/config_file.hpp"
+#include "cli/dkim_flags.hpp"
 #include "cli/proxy_flags.hpp"
 #include "cli/tls_flags.hpp"
 #include "smtpkit/options.hpp"
@@ -41,6 +42,9 @@ struct ConnectionFlags {
     ProxyFlags proxy;
     // Once settled: the account's `from`, for the commands that send.
     std::optional<Setting<std::string>> account_from;
+    // Once settled: the account's DKIM settings (no key file: none), for
+    // the commands that send when no --dkim-key is given.
+    DkimFlags account_dkim;
 };
 
 // What differs between the commands.

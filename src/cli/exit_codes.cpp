@@ -123,6 +123,10 @@ int exit_code_for_smtpkit(error e, const Reply& reply, const SendResult& result)
         case error::tls_handshake_failed:
             return EX_PROTOCOL;
         case error::tls_setup_failed:
+        case error::dkim_key_unreadable:  // a local key file, as the TLS files
+        case error::dkim_key_not_private:
+        case error::dkim_key_unsupported:
+        case error::dkim_invalid_settings:
             return EX_CONFIG;
 
         case error::auth_credentials_invalid:  // 535: wrong user name or secret

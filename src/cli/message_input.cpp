@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <fstream>
+#include <iterator>
 #include <memory>
 
 #include "smtpkit/error.hpp"
@@ -206,6 +207,13 @@ bool read_message_input(const std::string& spec, std::istream& in, bool stop_at_
     }
     out.buffered = buffer.substr(out.body_offset);
     return true;
+}
+
+void keep_body_in_memory(MessageInput& input) {
+    if (input.stream != nullptr) {
+        input.buffered.append(std::istreambuf_iterator<char>(*input.stream), {});
+        input.stream = nullptr;
+    }
 }
 
 MessageSource message_with_head(const MessageInput& input, std::string head) {

@@ -44,6 +44,11 @@ struct InputProblem {
 bool read_message_input(const std::string& spec, std::istream& in, bool stop_at_dot,
                         MessageInput& out, InputProblem& problem);
 
+// Reads the rest of a stream's body into `input.buffered`, so that the
+// message can be read twice (DKIM signing hashes it before it is sent). A
+// file is left as it is: it can be read again already.
+void keep_body_in_memory(MessageInput& input);
+
 // The message with `head` in place of its header section (`head` ends with
 // its empty line), the body streamed as it lies. Restartable for a file.
 MessageSource message_with_head(const MessageInput& input, std::string head);

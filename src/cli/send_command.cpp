@@ -128,6 +128,9 @@ void report(const SendOptions& o, const SendOutcome& out) {
 // After parsing: the account, then what send itself needs.
 void settle(const CLI::App& cmd, SendOptions& o) {
     settle_connection_flags(cmd, o.connection, send_defaults);
+    if (cmd.count("--dkim-key") == 0) {
+        o.dkim = o.connection.account_dkim;  // the account signs unless the flags say otherwise
+    }
     if (o.from.empty() && o.connection.account_from) {
         o.from = o.connection.account_from->value;
     }

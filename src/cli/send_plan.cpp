@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 
 #include "cli/address_input.hpp"
 #include "cli/compose_flags.hpp"
@@ -48,10 +49,13 @@ bool flag_envelope(const SendOptions& o, FlagEnvelope& e, SendOutcome& out) {
     return true;
 }
 
-// A file sent exactly as it is: --to and the sender given.
-bool plan_file_as_is(const std::string& spec, PlannedMessage& p, SendOutcome& out) {
+// A file sent exactly as it is: --to and the sender given. Stdin is kept in
+// memory when the message is signed (`twice`: DKIM reads it before sending).
+bool plan_file_as_is(const std::string& spec, bool twice, PlannedMessage& p, SendOutcome& out) {
     if (spec == "-") {
-        p.source = MessageSource::from_stream(std::cin);
+        p.source = twice ? MessageSource::from_string(
+                               std::string(std::istreambuf_iterator<char>(std::cin), {}))
+                         : MessageSource::from_stream(std::cin);
         return true;
     }
     const std::filesystem::path path(spec);
@@ -70,8 +74,8 @@ bool plan_file_as_is(const std::string& spec, PlannedMessage& p, SendOutcome& ou
 }
 
 // A file whose header gives the recipients, the sender or both.
-bool plan_file_from_header(const std::string& spec, const FlagEnvelope& flags, PlannedMessage& p,
-                           SendOutcome& out) {
+bool plan_file_from_header(const std::string& spec, const FlagEnvelope& flags, bool twice,
+                           PlannedMessage& p, SendOutcome& out) {
     MessageInput input;
     InputProblem problem;
     if (!read_message_input(spec, std::cin, false, input, problem)) {
@@ -109,6 +113,9 @@ bool plan_file_from_header(const std::string& spec, const FlagEnvelope& flags, P
     for (std::string& address : to) {
         p.envelope.to.emplace_back(std::move(address));
     }
+    if (twice) {
+        keep_body_in_memory(input);
+    }
     p.source = message_with_head(input, std::move(head));
     return true;
 }
@@ -128,6 +135,7 @@ bool plan_messages(const SendOptions& o, std::vector<PlannedMessage>& plan, Send
     if (!flag_envelope(o, flags, out)) {
         return false;
     }
+    const bool signing = !o.dkim.key_file.empty();
     for (const std::string& spec : o.message_files) {
         PlannedMessage p;
         if (flags.from && !flags.to.empty()) {
@@ -135,10 +143,10 @@ bool plan_messages(const SendOptions& o, std::vector<PlannedMessage>& plan, Send
             for (const std::string& address : flags.to) {
                 p.envelope.to.emplace_back(address);
             }
-            if (!plan_file_as_is(spec, p, out)) {
+            if (!plan_file_as_is(spec, signing, p, out)) {
                 return false;
             }
-        } else if (!plan_file_from_header(spec, flags, p, out)) {
+        } else if (!plan_file_from_header(spec, flags, signing, p, out)) {
             return false;
         }
         plan.push_back(std::move(p));

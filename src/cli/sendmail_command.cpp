@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "cli/address_input.hpp"
+#include "cli/dkim_flags.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/exit_status_text.hpp"
 #include "cli/json_output.hpp"
@@ -152,6 +153,9 @@ bool prepare(const SendmailOptions& o, std::optional<OutgoingMessage>& message, 
     dsn.envid = o.envid;
     dsn.body = o.body_type.empty() ? "auto" : o.body_type;
     apply_envelope_flags(dsn, envelope);
+    if (!o.connection.account_dkim.key_file.empty()) {
+        keep_body_in_memory(input);  // signed: read once to hash, once to send
+    }
     const std::string kept = input.head.empty() ? "\r\n" : header_section_without_bcc(input.head);
     message.emplace(
         OutgoingMessage{std::move(envelope),
@@ -202,7 +206,8 @@ void settle(const CLI::App& cmd, SendmailOptions& o) {
 int run_sendmail(const SendmailOptions& o) {
     SendOutcome out;
     std::optional<OutgoingMessage> message;
-    if (prepare(o, message, out)) {
+    // The account's DKIM key signs the message before anything is sent.
+    if (prepare(o, message, out) && apply_dkim(o.connection.account_dkim, message->message, out)) {
         for (const std::string& line : connection_warnings(o.connection)) {
             print_warning(line);
         }

@@ -13,6 +13,7 @@
 #include "smtpkit/client.hpp"
 #include "smtpkit/dkim.hpp"
 #include "smtpkit/message.hpp"
+#include "support/cli_runner.hpp"
 #include "support/postfix_server.hpp"
 #include "support/server_process.hpp"
 
@@ -179,6 +180,35 @@ TEST_F(DkimPostfix, CommandLineToolNeedsSelectorAndDomain) {
     const CommandOutput r =
         run_capture(cli_send(server_.port(), {"--dkim-key", keys_dir + "rsa2048.pem"}));
     EXPECT_EQ(r.exit_code, 64) << r.out << r.err;  // EX_USAGE
+}
+
+// An account's DKIM settings sign what `send` composes and what `sendmail`
+// reads from stdin (kept in memory to be read twice), with no --dkim flag.
+TEST_F(DkimPostfix, AccountKeySignsSendAndSendmail) {
+    CliRunner runner("smtpkit-dkim-account-");
+    const std::string key_file = keys_dir + "rsa2048.pem";
+    runner.file("xdg/smtpkit/config.toml",
+                "default = \"signed\"\n[account.signed]\nserver = \"127.0.0.1\"\nport = " +
+                    std::to_string(server_.port()) +
+                    "\ntls = \"none\"\nfrom = \"Signer <signer@example.com>\"\n"
+                    "dkim_key = \"" +
+                    key_file +
+                    "\"\ndkim_selector = \"acct\"\ndkim_domain = \"example.com\"\n"
+                    "dkim_canonicalization = \"simple/simple\"\n");
+    const CliRun sent = runner.run(
+        {"send", "--to", "root@localhost", "--subject", "account-signed", "--text", "Hello\n"});
+    ASSERT_EQ(sent.status, 0) << describe(sent);
+    const CliRun piped =
+        runner.run({"sendmail", "-i", "root@localhost"}, "Subject: sendmail-signed\n\nfrom cron\n");
+    ASSERT_EQ(piped.status, 0) << describe(piped);
+    const auto stored = split_mbox(server_.wait_for_mailbox("root", std::chrono::seconds(15), 2));
+    ASSERT_EQ(stored.size(), 2u);
+    const std::string keys = dkim_key_line(DkimKey::from_pem_file(key_file), "acct", "example.com");
+    for (const std::string& message : stored) {
+        EXPECT_NE(message.find("s=acct"), std::string::npos) << message;
+        EXPECT_NE(message.find("c=simple/simple"), std::string::npos) << message;
+        expect_verified(crlf(message), keys);
+    }
 }
 
 }  // namespace

@@ -79,6 +79,20 @@ TEST_F(CliConfig, ErrorsNameTheFileTheLineAndTheKey) {
     EXPECT_EQ(refusal("default = \"w\"\n"), file + ":1: default: no [account.w] in " + file);
 }
 
+TEST_F(CliConfig, DkimSettingsGoTogetherAndAreChecked) {
+    const std::string file = path_of("config.toml");
+    EXPECT_EQ(refusal("[account.w]\ndkim_key = \"k.pem\"\ndkim_selector = \"s\"\n", "w"),
+              file +
+                  ":3: account.w.dkim_selector: dkim_key, dkim_selector and dkim_domain go "
+                  "together");
+    EXPECT_EQ(refusal("[account.w]\ndkim_identity = \"me@example.com\"\n", "w"),
+              file + ":2: account.w.dkim_identity: needs dkim_key, dkim_selector and dkim_domain");
+    EXPECT_THAT(refusal("[account.w]\ndkim_key = \"k.pem\"\ndkim_selector = \"s\"\n"
+                        "dkim_domain = \"example.com\"\ndkim_canonicalization = \"loose\"\n",
+                        "w"),
+                HasSubstr(file + ":5: account.w.dkim_canonicalization: must be "));
+}
+
 TEST_F(CliConfig, SyntaxErrorsNameTheLineAndColumn) {
     EXPECT_THAT(refusal("[account.w\nserver = \"h\"\n"),
                 AllOf(HasSubstr(path_of("config.toml") + ":1:11: "), HasSubstr("']'")));
