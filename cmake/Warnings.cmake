@@ -8,7 +8,9 @@ function(smtpkit_warnings target)
 endfunction()
 
 if(SMTPKIT_SANITIZE)
-    add_compile_options(-fsanitize=${SMTPKIT_SANITIZE} -fno-omit-frame-pointer -g)
+    # -g1: line tables for the reports' stack traces, without the full debug
+    # information that makes a sanitizer build slower to compile.
+    add_compile_options(-fsanitize=${SMTPKIT_SANITIZE} -fno-omit-frame-pointer -g1)
     add_link_options(-fsanitize=${SMTPKIT_SANITIZE})
     if(SMTPKIT_SANITIZE MATCHES "thread" AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
         add_compile_options(-Wno-tsan)
